@@ -1,0 +1,37 @@
+"""The comment service: `create_app` assembles configuration, extensions, blueprints and
+error handlers, and does nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from service import cli, headers
+from service.api import init_api
+from service.config import Config, finalize
+from service.errors import register_error_handlers
+from service.extensions import db, limiter, migrate
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    settings = Config.from_env()
+    settings.update(config or {})
+    finalize(settings, app.instance_path)
+    app.config.from_mapping(settings)
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    limiter.init_app(app)
+    init_api(app)
+    headers.init_app(app)
+    register_error_handlers(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,104 @@
+"""Public comment endpoints: read a thread, submit, edit and delete one's own comment."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api import cors
+from service.api.http import conditional, current_client, json_response, require_json_body
+from service.errors import Forbidden
+from service.schemas import (CommentEditSchema, CommentCreateSchema, CommentSchema, CreatedCommentSchema,
+                             ThreadQuerySchema, ThreadSchema)
+from service.services import comments, threads
+from service.services.sites import get_site
+
+blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Read and write comments.")
+blp.before_request(require_json_body)
+blp.after_request(cors.add_cors_headers)
+
+THREAD_CACHE = "public, no-cache"  # always revalidate; the ETag makes that a cheap 304
+EDIT_TOKEN_HEADER = {"in": "header", "name": "X-Edit-Token", "required": True, "schema": {"type": "string"},
+                     "description": "The edit_token returned when the comment was submitted."}
+
+
+def created_payload(result: comments.Submission) -> dict:
+    return {
+        "status": result.status,
+        "message": result.message,
+        "comment": comment_payload(result.comment, result.article_key),
+        "edit_token": result.edit_token,
+        "edit_until": result.edit_until.isoformat() if result.edit_until else None,
+        "author_token": result.author_token,
+    }
+
+
+def comment_payload(comment, article_key: str) -> dict:
+    return {
+        "id": comment.id,
+        "article": article_key,
+        "parent_id": comment.parent_id,
+        "author": comment.author,
+        "website": comment.website,
+        "body_html": comment.body_html,
+        "status": comment.status.value,
+        "created": comment.created_at.isoformat(),
+        "edited": comment.edited_at is not None,
+    }
+
+
+@blp.route("/sites/<string:site>/comments")
+class SiteComments(MethodView):
+    @blp.arguments(ThreadQuerySchema, location="query")
+    @blp.response(200, ThreadSchema)
+    @blp.alt_response(404, schema="Error", description="No such site.")
+    def get(self, query: dict, site: str):
+        """The approved comments of one article, replies nested, oldest first.
+
+        An article nobody has commented on yet is an empty thread, not a 404.
+        """
+        payload = threads.thread(site, query["article"], order=query["order"], page=query["page"],
+                                 per_page=query["per_page"])
+        return conditional(json_response(payload), THREAD_CACHE)
+
+    @blp.arguments(CommentCreateSchema)
+    @blp.response(201, CreatedCommentSchema, description="Published.")
+    @blp.alt_response(202, schema=CreatedCommentSchema, description="Held for moderation.")
+    @blp.alt_response(403, schema="Error", description="Refused by a rule, closed, or a foreign origin.")
+    @blp.alt_response(404, schema="Error", description="No such site.")
+    @blp.alt_response(413, schema="Error", description="Request too large.")
+    @blp.alt_response(415, schema="Error", description="Not JSON.")
+    @blp.alt_response(429, schema="Error", description="Too many comments from this address.")
+    def post(self, data: dict, site: str):
+        """Submit a comment. The article is created on first use."""
+        cors.require_allowed_origin(get_site(site))
+        result = comments.submit_comment(site, data, current_client())
+        if result.status == "rejected":
+            raise Forbidden(result.message, extra={"reasons": result.reasons, "comment_id": result.comment.id})
+        return json_response(created_payload(result), 201 if result.status == "approved" else 202)
+
+
+@blp.route("/comments/<int:comment_id>")
+class OwnComment(MethodView):
+    @blp.arguments(CommentEditSchema)
+    @blp.response(200, CommentSchema)
+    @blp.alt_response(403, schema="Error", description="Wrong token, or the edit window has passed.")
+    @blp.alt_response(404, schema="Error", description="No such comment.")
+    @blp.doc(parameters=[EDIT_TOKEN_HEADER])
+    def patch(self, data: dict, comment_id: int):
+        """Edit one's own comment within the edit window; the new text is sanitized and recorded."""
+        cors.require_allowed_origin(comments.site_of(comment_id))
+        comment, key = comments.edit_comment(comment_id, request.headers.get("X-Edit-Token"), data["body"],
+                                             current_client())
+        return json_response(comment_payload(comment, key))
+
+    @blp.response(204)
+    @blp.alt_response(403, schema="Error", description="Wrong token, or the edit window has passed.")
+    @blp.alt_response(404, schema="Error", description="No such comment.")
+    @blp.doc(parameters=[EDIT_TOKEN_HEADER])
+    def delete(self, comment_id: int):
+        """Delete one's own comment within the edit window."""
+        cors.require_allowed_origin(comments.site_of(comment_id))
+        comments.delete_comment(comment_id, request.headers.get("X-Edit-Token"))
+        return ""

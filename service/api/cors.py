@@ -1,0 +1,69 @@
+"""Cross-origin rules: public reads are open to any origin; writes only from the site's own
+origins (or any, for a site that lists none). The embed iframe is same-origin and needs no CORS."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from service.errors import Forbidden, ServiceError
+from service.models import Site
+from service.services.comments import site_of
+from service.services.sites import get_site
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+WRITE_METHODS = "GET, POST, PATCH, DELETE"
+WRITE_HEADERS = "Content-Type, X-Edit-Token"
+PREFLIGHT_MAX_AGE = "600"
+
+
+def origin_allowed(site: Site, origin: str | None) -> bool:
+    if not origin or origin == request.host_url.rstrip("/"):
+        return True
+    allowed = site.origins or []
+    return not allowed or origin.rstrip("/").lower() in allowed
+
+
+def require_allowed_origin(site: Site) -> None:
+    """Refuse a write whose browser says it comes from a page the site did not list."""
+    origin = request.headers.get("Origin")
+    if not origin_allowed(site, origin):
+        raise Forbidden(f"Comments for {site.slug!r} cannot be written from {origin}.")
+
+
+def _is_read() -> bool:
+    method = request.method
+    if method == "OPTIONS":
+        method = request.headers.get("Access-Control-Request-Method", "")
+    return method in READ_METHODS
+
+
+def _site_of_request() -> Site | None:
+    args = request.view_args or {}
+    try:
+        if "site" in args:
+            return get_site(args["site"])
+        if "comment_id" in args:
+            return site_of(args["comment_id"])
+    except ServiceError:
+        return None
+    return None
+
+
+def add_cors_headers(response: Response) -> Response:
+    """after_request hook of the public API blueprints (error responses included, so that
+    a page can read why its request failed)."""
+    origin = request.headers.get("Origin")
+    if not origin:
+        return response
+    if _is_read():
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "ETag"
+        return response
+    response.headers.add("Vary", "Origin")
+    site = _site_of_request()
+    if site is not None and origin_allowed(site, origin):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = WRITE_METHODS
+        response.headers["Access-Control-Allow-Headers"] = WRITE_HEADERS
+        response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+    return response

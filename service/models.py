@@ -1,0 +1,222 @@
+"""The database models (SQLAlchemy 2 style). The schema itself is owned by migrations/."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from service.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite stores none)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class CommentStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SPAM = "spam"
+    DELETED = "deleted"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
+    return sa.Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Site(db.Model):
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    origins: Mapped[list] = mapped_column(sa.JSON, default=list)
+    policy: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Article(db.Model):
+    __tablename__ = "article"
+    __table_args__ = (sa.UniqueConstraint("site_id", "key", name="uq_article_site_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(255))
+    url: Mapped[str | None] = mapped_column(sa.String(2048))
+    title: Mapped[str | None] = mapped_column(sa.String(300))
+    closed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    mode: Mapped[str | None] = mapped_column(sa.String(16))  # per-article override of policy mode
+    # Stored counters, changed in the same transaction as every status change.
+    approved_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    pending_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Bumped with every change to the article's comments: the ETag and cache key of its thread.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship()
+
+
+class Comment(db.Model):
+    __tablename__ = "comment"
+    __table_args__ = (
+        sa.Index("ix_comment_article_status_created", "article_id", "status", "created_at"),
+        sa.Index("ix_comment_status_created", "status", "created_at"),
+        sa.Index("ix_comment_ip_hash_created", "ip_hash", "created_at"),
+        sa.Index("ix_comment_email_created", "email", "created_at"),
+        sa.Index("ix_comment_fingerprint", "fingerprint"),
+        sa.Index("ix_comment_author_key", "author_key_hash", "status"),
+        sa.Index("ix_comment_parent", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    website: Mapped[str | None] = mapped_column(sa.String(2048))
+    body: Mapped[str] = mapped_column(sa.Text)  # as submitted (markdown subset)
+    body_html: Mapped[str] = mapped_column(sa.Text)  # rendered and sanitized once, at write
+    status: Mapped[CommentStatus] = mapped_column(_enum(CommentStatus, "comment_status"))
+    ip_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(512), default="")
+    edit_token_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    author_key_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64), default="")
+    flag_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Optimistic lock: a moderator acts on the revision they saw, or gets a 409.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last change of the text
+
+    article: Mapped[Article] = relationship()
+
+
+class ModerationEvent(db.Model):
+    """One row per status change or edit: the audit log and the "why" shown to moderators."""
+
+    __tablename__ = "moderation_event"
+    __table_args__ = (
+        sa.Index("ix_moderation_event_comment", "comment_id", "id"),
+        sa.Index("ix_moderation_event_created", "created_at"),
+        sa.Index("ix_moderation_event_moderator", "moderator_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(sa.String(16))  # "rules" | "moderator" | "author" | "system"
+    moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moderator.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(16), default="status")  # "status" | "edit"
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str] = mapped_column(sa.String(16))
+    reasons: Mapped[list] = mapped_column(sa.JSON, default=list)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+moderator_site = sa.Table(
+    "moderator_site",
+    db.metadata,
+    sa.Column("moderator_id", sa.ForeignKey("moderator.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("site_id", sa.ForeignKey("site.id", ondelete="CASCADE"), primary_key=True),
+)
+
+api_token_site = sa.Table(
+    "api_token_site",
+    db.metadata,
+    sa.Column("api_token_id", sa.ForeignKey("api_token.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("site_id", sa.ForeignKey("site.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Moderator(db.Model):
+    __tablename__ = "moderator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Changes when the password changes or the moderator logs out everywhere: old sessions die.
+    session_nonce: Mapped[str] = mapped_column(sa.String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(secondary=moderator_site)
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sites: Mapped[list[Site]] = relationship(secondary=api_token_site)
+
+
+class Flag(db.Model):
+    """A reader's report on a comment; one per client address per comment."""
+
+    __tablename__ = "flag"
+    __table_args__ = (sa.UniqueConstraint("comment_id", "ip_hash", name="uq_flag_comment_ip"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str | None] = mapped_column(sa.String(1000))
+    ip_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Block(db.Model):
+    __tablename__ = "block"
+    __table_args__ = (sa.Index("ix_block_site_kind_value", "site_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # "email" | "domain" | "ip" | "name"
+    value: Mapped[str] = mapped_column(sa.String(254))
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("moderator.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,107 @@
+"""Turn what a reader typed into safe HTML, once, at write time.
+
+The body is a markdown subset (paragraphs, emphasis, code, quotes, lists, links), rendered
+with raw HTML disabled and then passed through a bleach allowlist as a second, independent
+line of defence. Bare URLs become links; every link gets rel="nofollow ugc noopener".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import urlsplit
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"})
+ALLOWED_ATTRIBUTES = {"a": ["href", "rel"], "ol": ["start"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Control characters other than tab and newline, and the bidi embedding/override/isolate
+# controls that can make text read backwards beyond its own box.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
+_HREF = re.compile(r'<a href="([^"]*)"')
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False, "breaks": True, "maxNesting": 20})
+    md.enable(["paragraph", "blockquote", "list", "code", "fence", "emphasis", "backticks", "link",
+               "newline", "escape", "autolink"])
+    return md
+
+
+_MD = _markdown()
+
+
+def _set_rel(attrs: dict, new: bool = False) -> dict | None:
+    href_key = (None, "href")
+    href = attrs.get(href_key, "")
+    if not safe_link(href):
+        return None  # drops the <a>, keeps its text
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_CLEANER = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)],
+)
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    links: tuple[str, ...]
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Drop control characters (and, for one-line fields, line breaks); NFC-normalize."""
+    value = unicodedata.normalize("NFC", value)
+    value = value.replace("\r\n", "\n")
+    if not multiline:
+        value = _LINE_BREAKS.sub(" ", value)
+    return _CONTROL.sub("", value).strip()
+
+
+def render_body(body: str) -> RenderedBody:
+    """Markdown subset -> sanitized HTML, plus every URL it links to (for the link rules)."""
+    rendered = _MD.render(clean_text(body, multiline=True))
+    safe = _CLEANER.clean(rendered).strip()
+    links = tuple(html.unescape(href) for href in _HREF.findall(safe))
+    return RenderedBody(html=safe, links=links)
+
+
+def safe_link(url: str) -> bool:
+    """Only http(s) and mailto links survive; anything else (javascript:, data:...) is dropped."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if parts.scheme.lower() in ("http", "https"):
+        return bool(parts.netloc)
+    return parts.scheme.lower() == "mailto"
+
+
+def clean_website(url: str) -> str | None:
+    """A reader's website: an absolute http(s) URL or nothing."""
+    url = clean_text(url)
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url

@@ -1,0 +1,1 @@
+"""Use cases: each loads what it needs, decides, persists, and commits once."""

@@ -1,0 +1,125 @@
+"""The write path: submit, edit and delete a comment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from service.errors import Forbidden, NotFound, field_error
+from service.extensions import db
+from service.models import Article, Comment, CommentStatus, Site, utcnow
+from service.moderation.sanitize import render_body
+from service.security import hash_token, new_token, token_matches
+from service.services import decisions
+from service.services.articles import get_or_create_article
+from service.services.sites import get_site
+from service.services.status import change_status, record_edit, record_new
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who is submitting, as far as the request tells."""
+
+    ip_hash: str
+    user_agent: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    comment: Comment
+    article_key: str
+    status: str  # what the submitter is told: approved | pending | rejected
+    message: str
+    reasons: list[dict]
+    edit_token: str | None
+    edit_until: datetime | None
+    author_token: str | None
+
+
+def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
+    site = get_site(site_slug)
+    article = get_or_create_article(site, data["article"], title=data.get("title"), url=data.get("url"))
+    parent_id = _check_parent(article, data.get("parent_id"))
+    rendered = render_body(data["body"])
+    author_token = data.get("author_token") or new_token()
+    author_key_hash = hash_token(author_token)
+
+    decision = decisions.decide_submission(site, article, data, rendered, client, author_key_hash)
+    decisions.refuse_if_closed(decision)
+
+    edit_token = new_token()
+    comment = Comment(
+        article_id=article.id, parent_id=parent_id, author=data["author"], email=data.get("email"),
+        website=data.get("website"), body=data["body"], body_html=rendered.html,
+        status=CommentStatus(decision.status), ip_hash=client.ip_hash,
+        user_agent=client.user_agent[:512], edit_token_hash=hash_token(edit_token),
+        author_key_hash=author_key_hash, fingerprint=decision.fingerprint,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    record_new(comment, site.id, decision.reasons)
+    db.session.commit()
+
+    public = decision.public_status
+    keeps_token = public in ("approved", "pending")
+    return Submission(
+        comment=comment, article_key=article.key, status=public, message=decision.message,
+        reasons=decision.public_reasons,
+        edit_token=edit_token if keeps_token else None,
+        edit_until=comment.created_at + edit_window() if keeps_token else None,
+        author_token=author_token if not data.get("author_token") else None,
+    )
+
+
+def _check_parent(article: Article, parent_id: int | None) -> int | None:
+    if parent_id is None:
+        return None
+    parent = db.session.get(Comment, parent_id)
+    if parent is None or parent.article_id != article.id or parent.status != CommentStatus.APPROVED:
+        raise field_error("parent_id", "No such published comment on this article.")
+    return parent.id
+
+
+def site_of(comment_id: int) -> Site:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(f"No comment {comment_id}.")
+    return comment.article.site
+
+
+def edit_window() -> timedelta:
+    return timedelta(seconds=current_app.config["EDIT_WINDOW_SECONDS"])
+
+
+def _own_comment(comment_id: int, token: str | None) -> tuple[Comment, Site]:
+    """The comment its author may still change, or the reason they may not."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.status not in (CommentStatus.APPROVED, CommentStatus.PENDING):
+        raise NotFound(f"No comment {comment_id}.")
+    if not token_matches(token, comment.edit_token_hash):
+        raise Forbidden("This edit token does not belong to this comment.")
+    if utcnow() > comment.created_at + edit_window():
+        raise Forbidden("The time to edit or delete this comment has passed.")
+    return comment, comment.article.site
+
+
+def edit_comment(comment_id: int, token: str | None, body: str, client: Client) -> tuple[Comment, str]:
+    comment, site = _own_comment(comment_id, token)
+    rendered = render_body(body)
+    decision = decisions.decide_edit(site, comment, body, rendered, client)
+    comment.body = body
+    comment.body_html = rendered.html
+    comment.fingerprint = decision.fingerprint
+    comment.updated_at = comment.edited_at = utcnow()
+    record_edit(comment, site.id, "author", decision.reasons, note="Edited by its author.")
+    db.session.commit()
+    return comment, comment.article.key
+
+
+def delete_comment(comment_id: int, token: str | None) -> None:
+    comment, site = _own_comment(comment_id, token)
+    change_status(comment, CommentStatus.DELETED.value, site_id=site.id, actor="author",
+                  note="Deleted by its author.")
+    db.session.commit()

@@ -1,0 +1,51 @@
+"""Sites: the blogs this instance serves."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError
+
+from service.errors import Conflict, NotFound, Unprocessable
+from service.extensions import db
+from service.models import Site
+
+MODES = ("pre", "post", "first-time")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def get_site(slug: str) -> Site:
+    site = db.session.execute(db.select(Site).filter_by(slug=slug)).scalar_one_or_none()
+    if site is None:
+        raise NotFound(f"No site {slug!r}.")
+    return site
+
+
+def list_sites() -> list[Site]:
+    return list(db.session.execute(db.select(Site).order_by(Site.slug)).scalars())
+
+
+def normalize_origin(origin: str) -> str:
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Unprocessable(f"Origin {origin!r} is not an http(s) URL.")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def create_site(slug: str, name: str | None = None, origins: tuple[str, ...] = (),
+                mode: str = "post") -> Site:
+    if not SLUG.match(slug):
+        raise Unprocessable("A site slug is 1-64 lowercase letters, digits and dashes.")
+    if mode not in MODES:
+        raise Unprocessable(f"Moderation mode is one of {', '.join(MODES)}.")
+    # The stored policy holds only what the owner chose; defaults fill the rest when loaded.
+    site = Site(slug=slug, name=name or slug, origins=[normalize_origin(o) for o in origins],
+                policy={"mode": mode}, settings={})
+    db.session.add(site)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"Site {slug!r} exists already.") from None
+    return site

@@ -1,0 +1,78 @@
+"""The one way a comment's status changes: allowed moves, stored counters and the audit event
+in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import sqlalchemy as sa
+
+from service.errors import Conflict
+from service.extensions import db
+from service.models import Article, Comment, CommentStatus, ModerationEvent, utcnow
+from service.moderation.transitions import TransitionError, check_transition, counter_deltas
+
+
+def bump_article(article_id: int, approved: int = 0, pending: int = 0) -> None:
+    """Counters and version change in one UPDATE, so concurrent writers never lose a step."""
+    db.session.execute(
+        sa.update(Article)
+        .where(Article.id == article_id)
+        .values(approved_count=Article.approved_count + approved,
+                pending_count=Article.pending_count + pending,
+                version=Article.version + 1)
+    )
+
+
+def record_new(comment: Comment, site_id: int, reasons: Iterable[dict] = (), actor: str = "rules") -> None:
+    """A new comment's first status: counters and the event that explains it."""
+    status = comment.status.value
+    check_transition(None, status)
+    approved, pending = counter_deltas(None, status)
+    bump_article(comment.article_id, approved, pending)
+    db.session.add(ModerationEvent(comment_id=comment.id, site_id=site_id, actor=actor,
+                                   from_status=None, to_status=status, reasons=list(reasons)))
+
+
+def change_status(comment: Comment, to_status: str, *, site_id: int, actor: str,
+                  moderator_id: int | None = None, reasons: Iterable[dict] = (),
+                  note: str | None = None, expected_revision: int | None = None) -> ModerationEvent:
+    """Move a comment to `to_status`, or raise Conflict.
+
+    The UPDATE is guarded by the revision read, so two moderators acting on the same comment
+    cannot both win: the second sees a 409 instead of silently overwriting the first.
+    """
+    from_status = comment.status.value
+    try:
+        check_transition(from_status, to_status)
+    except TransitionError as exc:
+        raise Conflict(str(exc), extra={"current_status": from_status}) from None
+    revision = comment.revision if expected_revision is None else expected_revision
+    result = db.session.execute(
+        sa.update(Comment)
+        .where(Comment.id == comment.id, Comment.revision == revision, Comment.status == comment.status)
+        .values(status=CommentStatus(to_status), revision=Comment.revision + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Someone else changed this comment first; reload to see its current state.")
+    approved, pending = counter_deltas(from_status, to_status)
+    bump_article(comment.article_id, approved, pending)
+    event = ModerationEvent(comment_id=comment.id, site_id=site_id, actor=actor, moderator_id=moderator_id,
+                            from_status=from_status, to_status=to_status, reasons=list(reasons), note=note)
+    db.session.add(event)
+    db.session.expire(comment)
+    return event
+
+
+def record_edit(comment: Comment, site_id: int, actor: str, reasons: Iterable[dict] = (),
+                moderator_id: int | None = None, note: str | None = None) -> ModerationEvent:
+    """A change of text (status unchanged): the thread's version moves, the audit log records it."""
+    bump_article(comment.article_id)
+    status = comment.status.value
+    event = ModerationEvent(comment_id=comment.id, site_id=site_id, actor=actor, moderator_id=moderator_id,
+                            action="edit", from_status=status, to_status=status, reasons=list(reasons),
+                            note=note)
+    db.session.add(event)
+    return event
