@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.cli import sites
+from service.cli import demo, sites
 
 
 def init_app(app: Flask) -> None:
-    for group in (sites.group,):
+    for group in (sites.group, demo.group):
         app.cli.add_command(group)
