@@ -1,0 +1,45 @@
+"""Runs every rule on a submission and combines their reasons into one decision.
+
+Reject beats hold beats approve. A trusted author (enough approved comments, trust enabled)
+skips holds that only express caution about unknown authors (`rules.SOFT_HOLDS`), never a
+reject; the decision then records that trust released it. A filled honeypot is stored as
+spam and told "pending", so a bot learns nothing.
+"""
+
+from __future__ import annotations
+
+from .policy import Policy
+from .rules import RULES, SOFT_HOLDS, SPAM_CODES
+from .types import APPROVE, HOLD, REJECT, VERDICTS, Decision, Draft, Facts, Reason
+
+_STATUS = {APPROVE: "approved", HOLD: "pending", REJECT: "rejected"}
+_SEVERITY = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
+
+
+def decide(draft: Draft, facts: Facts, policy: Policy) -> Decision:
+    reasons: list[Reason] = []
+    for rule in RULES:
+        result = rule(draft, facts, policy)
+        if isinstance(result, Reason):
+            reasons.append(result)
+        elif result:
+            reasons.extend(result)
+
+    verdict = max((reason.verdict for reason in reasons), key=_SEVERITY.__getitem__, default=APPROVE)
+    if verdict == HOLD and is_trusted(facts, policy):
+        held = [reason.code for reason in reasons if reason.verdict == HOLD]
+        if SOFT_HOLDS.issuperset(held):
+            reasons.append(Reason(
+                "trusted_author", APPROVE,
+                f"Published without review: the author has {facts.author_approved} approved "
+                f"comment{'' if facts.author_approved == 1 else 's'}.",
+                tuple(held),
+            ))
+            verdict = APPROVE
+
+    spam = any(reason.code in SPAM_CODES for reason in reasons)
+    return Decision("spam" if spam else _STATUS[verdict], verdict, tuple(reasons))
+
+
+def is_trusted(facts: Facts, policy: Policy) -> bool:
+    return policy.trust_enabled and facts.author_approved >= policy.trusted_after

@@ -1,0 +1,244 @@
+"""The moderation rules: each a function `(draft, facts, policy) -> Reason | list[Reason] | None`.
+
+A rule looks at one concern and says why it objects; `RULES` is the order they run in and the
+order their reasons are shown. Messages are read by moderators, and those of rejects by the
+author too, so they name what matched but never reveal stored values such as IP hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from .policy import Policy, domain_key
+from .text import capitals_share, character_floods, name_key, tokenize, visible_length
+from .types import HOLD, REJECT, Draft, Facts, Reason
+
+# Holds a trusted author skips; the rest (and every reject) still apply to them.
+SOFT_HOLDS = frozenset({
+    "pre_moderation", "first_time_author", "suspect_word", "too_many_links", "shouting",
+    "character_flood", "disposable_email", "too_fast", "missing_form_token",
+})
+# Reasons that mark a submission as spam rather than merely rejected.
+SPAM_CODES = frozenset({"honeypot"})
+
+SHOUTING_MIN_LETTERS = 20
+SHOUTING_CAPITALS_SHARE = 0.7
+FLOOD_MIN_RUN = 12
+REJECTION_HISTORY_MIN = 3
+
+
+def _listing(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def word_lists(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
+    """Banned words reject, suspect words hold; the body and the author name are both read."""
+    if not (policy.banned_words or policy.suspect_words):
+        return []
+    body, author = tokenize(draft.body), tokenize(draft.author)  # once for both lists
+    reasons = []
+    for matcher, code, verdict, label in (
+        (policy.banned_matcher, "banned_word", REJECT, "banned"),
+        (policy.suspect_matcher, "suspect_word", HOLD, "suspect"),
+    ):
+        if not matcher:
+            continue
+        found = tuple(dict.fromkeys(matcher.find(body) + matcher.find(author)))
+        if found:
+            noun = "word" if len(found) == 1 else "words"
+            reasons.append(Reason(code, verdict, f"Contains a {label} {noun}: {_listing(found)}", found))
+    return reasons
+
+
+def too_many_links(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    if len(draft.links) <= policy.max_links:
+        return None
+    return Reason("too_many_links", HOLD,
+                  f"Contains {_plural(len(draft.links), 'link')}; more than {policy.max_links} are held for review.",
+                  draft.links)
+
+
+def link_host(url: str) -> str | None:
+    """The domain a link or website points to (mailto: links: the address's domain)."""
+    url = url.strip()
+    if url.lower().startswith("mailto:"):
+        return domain_key(url.rpartition("@")[2].partition("?")[0]) or None
+    if "://" not in url and not url.startswith("//"):
+        url = "//" + url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return domain_key(host) if host else None
+
+
+def is_within(host: str, domain: str) -> bool:
+    """Whether `host` is `domain` or one of its subdomains."""
+    return host == domain or host.endswith("." + domain)
+
+
+def listed_domain(host: str, domains: frozenset[str]) -> str | None:
+    """The entry of `domains` that `host` is, or is a subdomain of."""
+    labels = host.split(".")
+    for start in range(len(labels)):
+        candidate = ".".join(labels[start:])
+        if candidate in domains:
+            return candidate
+    return None
+
+
+def blocked_link_domains(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    if not policy.blocked_domains:
+        return None
+    hits = []
+    for url in (*draft.links, draft.website or ""):
+        host = link_host(url) if url else None
+        domain = listed_domain(host, policy.blocked_domain_set) if host else None
+        if domain and domain not in hits:
+            hits.append(domain)
+    if not hits:
+        return None
+    noun = "a blocked domain" if len(hits) == 1 else "blocked domains"
+    return Reason("blocked_domain", REJECT, f"Links to {noun}: {_listing(hits)}", tuple(hits))
+
+
+def body_length(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    length = visible_length(draft.body)
+    if length < policy.min_length:
+        return Reason("too_short", REJECT,
+                      f"Comment is too short: {_plural(length, 'character')} (minimum {policy.min_length}).")
+    if len(draft.body) > policy.max_length:
+        return Reason("too_long", REJECT,
+                      f"Comment is too long: {_plural(len(draft.body), 'character')} (maximum {policy.max_length}).")
+    return None
+
+
+def author_length(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    length = len(draft.author.strip())
+    if length <= policy.max_author_length:
+        return None
+    return Reason("author_too_long", REJECT,
+                  f"Name is too long: {_plural(length, 'character')} (maximum {policy.max_author_length}).")
+
+
+def repeat_post(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    if not (facts.duplicate_recent and policy.repeat_window_minutes):
+        return None
+    return Reason("repeat_post", REJECT,
+                  f"The same comment was already posted in the last "
+                  f"{_plural(policy.repeat_window_minutes, 'minute')}.")
+
+
+def _email_domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    return domain_key(email.rpartition("@")[2]) or None
+
+
+def blocks(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
+    """Blocks a moderator placed on an email, email domain, IP (hash) or author name."""
+    email = (draft.email or "").strip().casefold()
+    domain = _email_domain(draft.email)
+    author = None
+    reasons = []
+    for block in facts.blocks:
+        if not block.is_active(facts.now):
+            continue
+        value = block.value.strip()
+        if block.kind == "email" and email and value.casefold() == email:
+            reasons.append(Reason("blocked_email", REJECT, "This email address is blocked on this site.", (value,)))
+        elif block.kind == "domain" and domain and is_within(domain, domain_key(value.lstrip("@"))):
+            reasons.append(Reason("blocked_email_domain", REJECT,
+                                  f"Email addresses at {domain} are blocked on this site.", (value,)))
+        elif block.kind == "ip" and draft.ip_hash and value.casefold() == draft.ip_hash.casefold():
+            reasons.append(Reason("blocked_ip", REJECT, "Comments from this network are blocked on this site.",
+                                  (value,)))
+        elif block.kind == "name":
+            author = name_key(draft.author) if author is None else author
+            if author and name_key(value) == author:
+                reasons.append(Reason("blocked_name", REJECT, "This name is blocked on this site.", (value,)))
+    return reasons
+
+
+def disposable_email(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    domain = _email_domain(draft.email)
+    if not (policy.hold_disposable_email and domain):
+        return None
+    listed = listed_domain(domain, policy.disposable_domain_set)
+    if listed is None:
+        return None
+    return Reason("disposable_email", HOLD, f"Uses a disposable email address ({listed}).", (listed,))
+
+
+def honeypot(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    if not (draft.honeypot and draft.honeypot.strip()):
+        return None
+    return Reason("honeypot", REJECT, "A field that people leave empty was filled in: an automated submission.",
+                  (draft.honeypot[:100],))
+
+
+def fill_time(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    if draft.fill_seconds is None:
+        if policy.require_form_token:
+            return Reason("missing_form_token", HOLD, "Sent without a valid form token.")
+        return None
+    if draft.fill_seconds < policy.min_fill_seconds:
+        return Reason("too_fast", HOLD,
+                      f"Sent {draft.fill_seconds:.1f} s after the form was shown "
+                      f"(people take at least {policy.min_fill_seconds:g} s).")
+    return None
+
+
+def shouting(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
+    """Mostly capital letters, or one character repeated at length."""
+    if not policy.hold_shouting:
+        return []
+    reasons = []
+    letters, share = capitals_share(draft.body)
+    if letters >= SHOUTING_MIN_LETTERS and share >= SHOUTING_CAPITALS_SHARE:
+        reasons.append(Reason("shouting", HOLD, f"Written mostly in capital letters ({share:.0%})."))
+    floods = character_floods(draft.body, FLOOD_MIN_RUN)
+    if floods:
+        reasons.append(Reason("character_flood", HOLD,
+                              f"Repeats a character {FLOOD_MIN_RUN} or more times in a row: {_listing(floods)}",
+                              tuple(floods)))
+    return reasons
+
+
+def rejection_history(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    rejected, approved = facts.author_rejected, facts.author_approved
+    if rejected < REJECTION_HISTORY_MIN or rejected <= approved:
+        return None
+    return Reason("rejection_history", HOLD,
+                  f"The author has {_plural(rejected, 'rejected comment')} and {approved} approved.")
+
+
+def moderation_mode(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    if policy.mode == "pre":
+        return Reason("pre_moderation", HOLD, "Pre-moderation is on: every comment is reviewed before it appears.")
+    if policy.mode == "first-time" and facts.author_approved < policy.trusted_after:
+        return Reason("first_time_author", HOLD,
+                      f"New commenter: held until they have {_plural(policy.trusted_after, 'approved comment')}.")
+    return None
+
+
+RULES = (
+    honeypot,
+    blocks,
+    repeat_post,
+    body_length,
+    author_length,
+    word_lists,
+    blocked_link_domains,
+    too_many_links,
+    disposable_email,
+    fill_time,
+    shouting,
+    rejection_history,
+    moderation_mode,
+)

@@ -1,0 +1,75 @@
+"""Plain values passed into and out of the moderation engine.
+
+The service layer builds a `Draft` (what the reader sent) and `Facts` (what the database
+knows) and gets back a `Decision`; nothing here knows about requests or rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+APPROVE, HOLD, REJECT = "approve", "hold", "reject"
+VERDICTS = (APPROVE, HOLD, REJECT)  # in increasing severity
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return `moment` as an aware UTC datetime; naive values (as SQLite returns them) are taken as UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    verdict: str
+    message: str
+    matched: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, not {self.verdict!r}")
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "email" | "domain" | "ip" | "name"
+    value: str
+    expires_at: datetime | None = None
+
+    def is_active(self, now: datetime) -> bool:
+        return self.expires_at is None or as_utc(self.expires_at) > as_utc(now)
+
+
+@dataclass(frozen=True)
+class Draft:
+    body: str
+    author: str
+    email: str | None = None
+    website: str | None = None
+    ip_hash: str = ""
+    links: tuple[str, ...] = ()
+    honeypot: str | None = None
+    fill_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    now: datetime
+    author_approved: int = 0
+    author_rejected: int = 0
+    duplicate_recent: bool = False
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str  # "approved" | "pending" | "rejected" | "spam"
+    verdict: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def public_status(self) -> str:
+        # A bot that filled the honeypot is told what a held human is told, so it learns nothing.
+        return "pending" if self.status == "spam" else self.status
