@@ -50,8 +50,8 @@ def word_lists(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
             continue
         found = tuple(dict.fromkeys(matcher.find(body) + matcher.find(author)))
         if found:
-            noun = "word" if len(found) == 1 else "words"
-            reasons.append(Reason(code, verdict, f"Contains a {label} {noun}: {_listing(found)}", found))
+            what = f"a {label} word" if len(found) == 1 else f"{label} words"
+            reasons.append(Reason(code, verdict, f"Contains {what}: {_listing(found)}", found))
     return reasons
 
 
