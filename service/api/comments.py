@@ -89,8 +89,7 @@ class OwnComment(MethodView):
     def patch(self, data: dict, comment_id: int):
         """Edit one's own comment within the edit window; the new text is sanitized and recorded."""
         cors.require_allowed_origin(comments.site_of(comment_id))
-        comment, key = comments.edit_comment(comment_id, request.headers.get("X-Edit-Token"), data["body"],
-                                             current_client())
+        comment, key = comments.edit_comment(comment_id, request.headers.get("X-Edit-Token"), data["body"])
         return json_response(comment_payload(comment, key))
 
     @blp.response(204)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.cli import demo, sites
+from service.cli import demo, policy, sites
 
 
 def init_app(app: Flask) -> None:
-    for group in (sites.group, demo.group):
+    for group in (sites.group, demo.group, policy.policy_group, policy.moderation_group,
+                  policy.articles_group):
         app.cli.add_command(group)

@@ -14,6 +14,7 @@ from service.moderation.sanitize import render_body
 from service.security import hash_token, new_token, token_matches
 from service.services import decisions
 from service.services.articles import get_or_create_article
+from service.services.policies import effective_policy
 from service.services.sites import get_site
 from service.services.status import change_status, record_edit, record_new
 
@@ -45,9 +46,9 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
     rendered = render_body(data["body"])
     author_token = data.get("author_token") or new_token()
     author_key_hash = hash_token(author_token)
-
-    decision = decisions.decide_submission(site, article, data, rendered, client, author_key_hash)
-    decisions.refuse_if_closed(decision)
+    policy = effective_policy(site, article)
+    decision = decisions.decide_submission(site, article, policy, data, rendered, client.ip_hash,
+                                           author_key_hash if data.get("author_token") else None)
 
     edit_token = new_token()
     comment = Comment(
@@ -105,15 +106,19 @@ def _own_comment(comment_id: int, token: str | None) -> tuple[Comment, Site]:
     return comment, comment.article.site
 
 
-def edit_comment(comment_id: int, token: str | None, body: str, client: Client) -> tuple[Comment, str]:
+def edit_comment(comment_id: int, token: str | None, body: str) -> tuple[Comment, str]:
+    """The author's own edit: re-rendered, re-checked by the rules, recorded."""
     comment, site = _own_comment(comment_id, token)
     rendered = render_body(body)
-    decision = decisions.decide_edit(site, comment, body, rendered, client)
+    decision = decisions.decide_edit(site, comment, effective_policy(site, comment.article), body, rendered)
     comment.body = body
     comment.body_html = rendered.html
     comment.fingerprint = decision.fingerprint
     comment.updated_at = comment.edited_at = utcnow()
     record_edit(comment, site.id, "author", decision.reasons, note="Edited by its author.")
+    if decision.status != comment.status.value:
+        change_status(comment, decision.status, site_id=site.id, actor="rules", reasons=decision.reasons,
+                      note="Checked again after an edit.")
     db.session.commit()
     return comment, comment.article.key
 

@@ -1,11 +1,24 @@
-"""The seam between the write path and the moderation rules: gather facts, ask the engine."""
+"""The seam between the write path and the pure moderation engine: gather the facts the rules
+need from the database, build the draft, and ask the engine."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
 
 from service.errors import Forbidden
-from service.models import Article, Comment, Site
+from service.extensions import db
+from service.form_tokens import fill_seconds
+from service.models import Article, Block, Comment, CommentStatus, Site, utcnow
+from service.moderation import engine
+from service.moderation.policy import Policy, is_article_closed
+from service.moderation.sanitize import RenderedBody, render_body
+from service.moderation.text import fingerprint
+from service.moderation.types import Block as BlockFact
+from service.moderation.types import Decision, Draft, Facts
+from service.services.rate_limits import enforce_submission_limits
 
 MESSAGES = {
     "approved": "Your comment is published.",
@@ -16,36 +29,127 @@ MESSAGES = {
 
 @dataclass(frozen=True)
 class Outcome:
+    """The engine's decision, in the terms the write path stores and answers with."""
+
     status: str  # stored status
-    public_status: str  # what the submitter is told
+    public_status: str  # what the submitter is told (spam looks like pending)
     reasons: list[dict] = field(default_factory=list)
     fingerprint: str = ""
-    closed: bool = False
 
     @property
     def message(self) -> str:
+        if self.public_status == "rejected":
+            refusals = [r["message"] for r in self.reasons if r["verdict"] == "reject"]
+            return " ".join([MESSAGES["rejected"], *refusals])
         return MESSAGES[self.public_status]
 
     @property
     def public_reasons(self) -> list[dict]:
+        """Only a refusal explains itself to the submitter; a hold says nothing a spammer could tune to."""
         if self.public_status != "rejected":
             return []
         return [{"code": r["code"], "message": r["message"]} for r in self.reasons if r["verdict"] == "reject"]
 
 
-def decide_submission(site: Site, article: Article, data: dict, rendered, client, author_key_hash: str) -> Outcome:
-    mode = article.mode or (site.policy or {}).get("mode", "post")
-    if mode == "pre":
-        reason = {"code": "pre_moderation", "verdict": "hold", "message": "Every comment on this site is reviewed.",
-                  "matched": []}
-        return Outcome("pending", "pending", [reason])
-    return Outcome("approved", "approved", [])
+def _outcome(decision: Decision, body: str) -> Outcome:
+    reasons = [{**asdict(r), "matched": list(r.matched)} for r in decision.reasons]
+    return Outcome(decision.status, decision.public_status, reasons, fingerprint(body))
 
 
-def decide_edit(site: Site, comment: Comment, body: str, rendered, client) -> Outcome:
-    return Outcome(comment.status.value, comment.status.value, [])
-
-
-def refuse_if_closed(outcome: Outcome) -> None:
-    if outcome.closed:
+def refuse_if_closed(policy: Policy, article: Article, now: datetime) -> None:
+    if is_article_closed(policy, article.created_at, article.closed, now):
         raise Forbidden("Comments are closed on this article.")
+
+
+def decide_submission(site: Site, article: Article, policy: Policy, data: dict, rendered: RenderedBody,
+                      ip_hash: str, author_key_hash: str | None) -> Outcome:
+    """Refuse (closed, rate-limited) before anything is stored, else decide."""
+    now = utcnow()
+    refuse_if_closed(policy, article, now)
+    enforce_submission_limits(site.id, policy, ip_hash, data.get("email"))
+    draft = Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
+                  ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
+                  fill_seconds=fill_seconds(data.get("form_token")))
+    facts = gather_facts(site, policy, draft, author_key_hash, now)
+    return _outcome(engine.decide(draft, facts, policy), draft.body)
+
+
+def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendered: RenderedBody) -> Outcome:
+    """An edit is judged like a new comment, but never counts as a repeat of itself, and it never
+    makes a comment more public: a held comment stays held."""
+    draft = Draft(body=body, author=comment.author, email=comment.email, website=comment.website,
+                  ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None)
+    facts = gather_facts(site, policy, draft, comment.author_key_hash, utcnow(), exclude_id=comment.id)
+    decision = engine.decide(draft, facts, policy)
+    outcome = _outcome(decision, body)
+    current = comment.status.value
+    if decision.status == "approved" or current != "approved":
+        return Outcome(current, current, outcome.reasons, outcome.fingerprint)
+    return outcome
+
+
+def evaluate_draft(site: Site, policy: Policy, data: dict) -> Decision:
+    """The dry run: the engine's verdict for a draft, with today's facts, storing nothing."""
+    rendered = render_body(data.get("body", ""))
+    draft = Draft(body=data.get("body", ""), author=data.get("author", ""), email=data.get("email"),
+                  website=data.get("website"), ip_hash=data.get("ip_hash", ""), links=rendered.links,
+                  fill_seconds=data.get("fill_seconds"))
+    return engine.decide(draft, gather_facts(site, policy, draft, None, utcnow()), policy)
+
+
+def gather_facts(site: Site, policy: Policy, draft: Draft, author_key_hash: str | None, now: datetime,
+                 exclude_id: int | None = None) -> Facts:
+    approved, rejected = _author_history(site.id, author_key_hash)
+    return Facts(
+        now=now,
+        author_approved=approved,
+        author_rejected=rejected,
+        duplicate_recent=_is_repeat(site.id, policy, draft, now, exclude_id),
+        blocks=_blocks(site.id),
+    )
+
+
+def _site_comments():
+    return sa.select(Comment.id).join(Article, Article.id == Comment.article_id)
+
+
+def _author_history(site_id: int, author_key_hash: str | None) -> tuple[int, int]:
+    """Trust is keyed by the author token the service handed this reader with their first
+    comment, never by a name or an email anyone could type."""
+    if not author_key_hash:
+        return 0, 0
+    rows = db.session.execute(
+        sa.select(Comment.status, sa.func.count())
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.author_key_hash == author_key_hash, Article.site_id == site_id,
+               Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED, CommentStatus.SPAM]))
+        .group_by(Comment.status)
+    ).all()
+    counts = {status: n for status, n in rows}
+    approved = counts.get(CommentStatus.APPROVED, 0)
+    return approved, counts.get(CommentStatus.REJECTED, 0) + counts.get(CommentStatus.SPAM, 0)
+
+
+def _is_repeat(site_id: int, policy: Policy, draft: Draft, now: datetime, exclude_id: int | None) -> bool:
+    """The same text from the same address or email on this site, within the repeat window."""
+    since = now - timedelta(minutes=policy.repeat_window_minutes)
+    same_sender = Comment.ip_hash == draft.ip_hash
+    if draft.email:
+        same_sender = sa.or_(same_sender, Comment.email == draft.email)
+    query = (
+        sa.select(Comment.id)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.fingerprint == fingerprint(draft.body), Article.site_id == site_id,
+               Comment.created_at >= since, same_sender)
+        .limit(1)
+    )
+    if exclude_id is not None:
+        query = query.where(Comment.id != exclude_id)
+    return db.session.execute(query).first() is not None
+
+
+def _blocks(site_id: int) -> tuple[BlockFact, ...]:
+    rows = db.session.execute(
+        sa.select(Block.kind, Block.value, Block.expires_at).where(Block.site_id == site_id)
+    ).all()
+    return tuple(BlockFact(kind, value, expires_at) for kind, value, expires_at in rows)

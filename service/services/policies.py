@@ -1,0 +1,71 @@
+"""Site moderation policies: load (cached), show, replace, dry-run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import lru_cache
+
+from marshmallow import ValidationError
+
+from service.errors import Unprocessable
+from service.extensions import db
+from service.models import Article, Site
+from service.moderation.policy import Policy, dump_policy, load_policy
+from service.services import decisions
+
+MODE_OVERRIDES = ("pre", "post", "first-time")
+
+
+@lru_cache(maxsize=256)
+def _load(policy_json: str) -> Policy:
+    # Validating and compiling 1,000-word lists costs milliseconds; stored policies change
+    # rarely, so each distinct policy is loaded once per process.
+    return load_policy(json.loads(policy_json))
+
+
+def site_policy(site: Site) -> Policy:
+    return _load(json.dumps(site.policy or {}, sort_keys=True))
+
+
+def effective_policy(site: Site, article: Article | None) -> Policy:
+    """The site's policy with the article's own mode, if it has one."""
+    policy = site_policy(site)
+    if article is not None and article.mode and article.mode != policy.mode:
+        policy = replace(policy, mode=article.mode)
+    return policy
+
+
+def get_policy(site: Site) -> dict:
+    return dump_policy(site_policy(site))
+
+
+def validate_policy(data: dict) -> Policy:
+    if not isinstance(data, dict):
+        raise Unprocessable("A policy is a JSON object.", errors={"json": {"_schema": ["Expected an object."]}})
+    try:
+        return load_policy(data)
+    except ValidationError as exc:
+        raise Unprocessable("The policy is not valid; see errors.", errors={"json": exc.messages}) from None
+
+
+def set_policy(site: Site, data: dict) -> dict:
+    """Replace the site's policy. Keys left out take their defaults; only the keys given are
+    stored, so a later improvement of a default reaches sites that never chose otherwise."""
+    policy = validate_policy(data)
+    full = dump_policy(policy)
+    site.policy = {key: full[key] for key in data}
+    db.session.commit()
+    return full
+
+
+def dry_run(site: Site, draft: dict) -> dict:
+    """What the rules would decide for a draft comment; stores nothing."""
+    decision = decisions.evaluate_draft(site, site_policy(site), draft)
+    return {"status": decision.status, "public_status": decision.public_status, "verdict": decision.verdict,
+            "reasons": [reason_dict(r) for r in decision.reasons]}
+
+
+def reason_dict(reason) -> dict:
+    return {"code": reason.code, "verdict": reason.verdict, "message": reason.message,
+            "matched": list(reason.matched)}
