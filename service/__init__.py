@@ -9,7 +9,7 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import cli, headers
+from service import auth, cli, headers
 from service.api import init_api
 from service.config import Config, finalize
 from service.errors import register_error_handlers
@@ -30,6 +30,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     limiter.init_app(app)
+    auth.init_app(app)
     init_api(app)
     headers.init_app(app)
     register_error_handlers(app)
