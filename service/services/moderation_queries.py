@@ -1,0 +1,136 @@
+"""Read paths of the review queue: filtered, paginated lists of comments and queue sizes,
+limited to the sites the actor moderates.
+
+"Reported" is not a stored status: it is a published or held comment whose unresolved reader
+reports (`flag_count`) reached its site's `flags_to_review`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from service.auth import Actor, require_site_access
+from service.extensions import db
+from service.models import Article, Comment, CommentStatus, Site
+from service.services.flags import thresholds
+from service.services.history import latest_reasons
+from service.services.sites import get_site
+
+REPORTED = "reported"
+ALL = "all"
+STATUS_FILTERS = tuple(s.value for s in CommentStatus) + (REPORTED, ALL)
+REPORTABLE = (CommentStatus.APPROVED, CommentStatus.PENDING)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    comment: Comment
+    site_slug: str
+    article_key: str
+    article_url: str | None
+    article_title: str | None
+    reasons: list
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    items: list[QueueItem]
+    page: int
+    per_page: int
+    total: int
+
+
+def visible_sites(actor: Actor, site_slug: str | None = None) -> list[Site]:
+    """The sites a listing covers: the one asked for (403 if not the actor's), else all of the
+    actor's sites."""
+    if site_slug:
+        site = get_site(site_slug)
+        require_site_access(actor, site.id)
+        return [site]
+    query = sa.select(Site).order_by(Site.slug)
+    if not actor.is_admin:
+        query = query.where(Site.id.in_(actor.site_ids or {-1}))
+    return list(db.session.execute(query).scalars())
+
+
+def reported_clause(sites: list[Site]):
+    """SQL condition for "reported" on these sites, each with its own threshold."""
+    by_threshold: dict[int, list[int]] = {}
+    for site in sites:
+        by_threshold.setdefault(thresholds(site)[0], []).append(site.id)
+    if not by_threshold:
+        return sa.false()
+    return sa.and_(Comment.status.in_(REPORTABLE), sa.or_(*(
+        sa.and_(Article.site_id.in_(ids), Comment.flag_count >= threshold)
+        for threshold, ids in by_threshold.items())))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_comments(actor: Actor, *, site: str | None = None, status: str | None = None,
+                  article: str | None = None, q: str | None = None, author: str | None = None,
+                  email: str | None = None, ip_hash: str | None = None, page: int = 1,
+                  per_page: int = 50) -> QueuePage:
+    sites = visible_sites(actor, site)
+    query = (sa.select(Comment, Site.slug, Article.key, Article.url, Article.title)
+             .join(Article, Article.id == Comment.article_id).join(Site, Site.id == Article.site_id)
+             .where(Article.site_id.in_([s.id for s in sites] or [-1])))
+    if status == REPORTED:
+        query = query.where(reported_clause(sites))
+    elif status and status != ALL:
+        query = query.where(Comment.status == CommentStatus(status))
+    if article:
+        query = query.where(Article.key == article)
+    if q:
+        query = query.where(sa.or_(Comment.body.ilike(_like(q), escape="\\"),
+                                   Comment.author.ilike(_like(q), escape="\\")))
+    if author:
+        query = query.where(Comment.author.ilike(_like(author), escape="\\"))
+    if email:
+        query = query.where(Comment.email == email.strip().lower())
+    if ip_hash:
+        query = query.where(Comment.ip_hash == ip_hash.strip().lower())
+    total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    reasons = latest_reasons(row[0].id for row in rows)
+    items = [QueueItem(comment, slug, key, url, title, reasons.get(comment.id, []))
+             for comment, slug, key, url, title in rows]
+    return QueuePage(items=items, page=page, per_page=per_page, total=total)
+
+
+def queue_counts(actor: Actor, site: str | None = None) -> dict[str, int]:
+    """How many comments each tab holds: every stored status, "reported" and "all"."""
+    sites = visible_sites(actor, site)
+    site_ids = [s.id for s in sites] or [-1]
+    base = sa.select(sa.func.count()).select_from(Comment).join(Article, Article.id == Comment.article_id)
+    rows = db.session.execute(
+        sa.select(Comment.status, sa.func.count()).join(Article, Article.id == Comment.article_id)
+        .where(Article.site_id.in_(site_ids)).group_by(Comment.status)
+    ).all()
+    counts = {s.value: 0 for s in CommentStatus}
+    counts.update({status.value: n for status, n in rows})
+    counts[REPORTED] = db.session.execute(
+        base.where(Article.site_id.in_(site_ids), reported_clause(sites))).scalar_one()
+    counts[ALL] = sum(counts[s.value] for s in CommentStatus)
+    return counts
+
+
+def author_history(comment: Comment, site_id: int) -> dict[str, int]:
+    """What this comment's author has had decided on the site so far, keyed by the author
+    token (names and emails can be typed by anyone; the token cannot)."""
+    if not comment.author_key_hash:
+        return {"approved": 0, "rejected": 0, "spam": 0}
+    rows = db.session.execute(
+        sa.select(Comment.status, sa.func.count()).join(Article, Article.id == Comment.article_id)
+        .where(Comment.author_key_hash == comment.author_key_hash, Article.site_id == site_id)
+        .group_by(Comment.status)
+    ).all()
+    counts = {status.value: n for status, n in rows}
+    return {key: counts.get(key, 0) for key in ("approved", "rejected", "spam")}
