@@ -101,6 +101,8 @@ class Comment(db.Model):
         sa.Index("ix_comment_fingerprint", "fingerprint"),
         sa.Index("ix_comment_author_key", "author_key_hash", "status"),
         sa.Index("ix_comment_parent", "parent_id"),
+        sa.Index("ix_comment_reported_created", "created_at", postgresql_where=sa.text("flag_count > 0"),
+                 sqlite_where=sa.text("flag_count > 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,6 +137,7 @@ class ModerationEvent(db.Model):
         sa.Index("ix_moderation_event_comment", "comment_id", "id"),
         sa.Index("ix_moderation_event_created", "created_at"),
         sa.Index("ix_moderation_event_moderator", "moderator_id", "created_at"),
+        sa.Index("ix_moderation_event_site_created", "site_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
