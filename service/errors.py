@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.extensions import db
@@ -125,8 +125,8 @@ def handle_http_exception(exc: HTTPException):
     if wants_json():
         response = jsonify(envelope(exc))
     else:
-        response = render_template("error.html", code=exc.code,
-                                   status=HTTPStatus(exc.code).phrase, message=exc.description)
+        response = make_response(render_template("error.html", code=exc.code,
+                                                 status=HTTPStatus(exc.code).phrase, message=exc.description))
     response.status_code = exc.code
     for key, value in _headers(exc).items():
         response.headers[key] = value

@@ -1,0 +1,115 @@
+"""The markdown subset and the HTML allowlist: what renders, and what never survives."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from service.moderation.sanitize import ALLOWED_TAGS, clean_text, clean_website, render_body
+
+MARKDOWN = [
+    ("plain text", "<p>plain text</p>"),
+    ("*em* and **strong**", "<p><em>em</em> and <strong>strong</strong></p>"),
+    ("`x < y`", "<p><code>x &lt; y</code></p>"),
+    ("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>"),
+    ("- one\n- two", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),
+    ("1. one\n2. two", "<ol>\n<li>one</li>\n<li>two</li>\n</ol>"),
+    ("```\ncode <b>\n```", "<pre><code>code &lt;b&gt;\n</code></pre>"),
+    ("line one\nline two", "<p>line one<br>\nline two</p>"),
+    ("[site](https://example.com/a)",
+     '<p><a href="https://example.com/a" rel="nofollow ugc noopener">site</a></p>'),
+    ("see https://example.com/x?a=1&b=2 now",
+     '<p>see <a href="https://example.com/x?a=1&amp;b=2" rel="nofollow ugc noopener">'
+     "https://example.com/x?a=1&amp;b=2</a> now</p>"),
+    ("# not a heading", "<p># not a heading</p>"),
+    ("![alt](https://example.com/i.png)",
+     '<p>!<a href="https://example.com/i.png" rel="nofollow ugc noopener">alt</a></p>'),
+]
+
+
+@pytest.mark.parametrize(("source", "html"), MARKDOWN)
+def test_markdown_subset_renders(source, html):
+    assert render_body(source).html == html
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    "[x](https://ok.example \"title\" onmouseover=alert(1))",
+    "<a href=https://ok.example onclick=alert(1)>x</a>",
+    "`<script>alert(1)</script>`",
+    "<<script>script>alert(1)<</script>/script>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    "[a](<javascript:alert(1)>)",
+]
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.elements
+
+
+@pytest.mark.parametrize("source", XSS)
+def test_hostile_markup_never_survives(source):
+    for tag, attrs in elements(render_body(source).html):
+        assert tag in ALLOWED_TAGS
+        assert set(attrs) <= {"href", "rel", "start"}
+        if "href" in attrs:
+            assert attrs["href"].lower().startswith(("http://", "https://", "mailto:"))
+
+
+def test_links_are_collected_for_the_link_rules():
+    rendered = render_body("[a](https://one.example) and http://two.example.com/x and www.three.org")
+    assert rendered.links == ("https://one.example", "http://two.example.com/x", "http://www.three.org")
+
+
+def test_every_link_gets_nofollow_ugc_noopener():
+    html = render_body("[a](https://one.example) https://two.example.com").html
+    assert html.count('rel="nofollow ugc noopener"') == 2
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("Ann\x00", "Ann"),
+    ("A\u202eevil", "Aevil"),
+    ("two\nlines", "two lines"),
+    ("  padded  ", "padded"),
+    ("lone \ud800 surrogate", "lone  surrogate"),
+    ("e\u0301", "\u00e9"),
+])
+def test_one_line_fields_lose_control_characters(raw, clean):
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://example.com/me", "https://example.com/me"),
+    ("http://example.com", "http://example.com"),
+    ("javascript:alert(1)", None),
+    ("data:text/html,x", None),
+    ("//example.com", None),
+    ("example.com", None),
+    ("https://", None),
+    ("", None),
+])
+def test_website_must_be_http_or_https(url, expected):
+    assert clean_website(url) == expected
