@@ -16,7 +16,7 @@ from service.extensions import db
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def test_settings(database_url: str, **overrides) -> dict:
+def settings_for(database_url: str, **overrides) -> dict:
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     settings.update(SQLALCHEMY_DATABASE_URI=database_url, **overrides)
     return settings
@@ -34,7 +34,7 @@ def database_url(tmp_path_factory) -> str:
         engine.dispose()
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app(test_settings(url))
+    app = create_app(settings_for(url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -58,7 +58,7 @@ def make_app(database_url, tmp_path):
 
     def factory(**overrides):
         overrides.setdefault("IP_HASH_KEY", "test-ip-key")
-        app = create_app(test_settings(database_url, **overrides))
+        app = create_app(settings_for(database_url, **overrides))
         app.instance_path = str(tmp_path / "instance")
         apps.append(app)
         return app
