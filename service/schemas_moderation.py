@@ -1,0 +1,241 @@
+"""marshmallow schemas of the moderation API and of reader reports."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
+
+from service.moderation.sanitize import clean_text
+from service.schemas import ArticleKey, CleanString, ReasonSchema, validate_body
+from service.services.blocks import AUTHOR_KINDS, KINDS
+from service.services.flags import REASONS
+from service.services.moderation_actions import MAX_BULK
+from service.services.moderation_queries import STATUS_FILTERS
+
+STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
+ID = {"strict": True, "validate": validate.Range(min=1, max=2**53)}
+QUERY_ID = {"validate": validate.Range(min=1, max=2**53)}  # query strings carry digits as text
+
+
+class Note(fields.String):
+    """A free-text note for the history: control characters removed, at most 1,000 characters."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(load_default=None, allow_none=True, validate=validate.Length(max=1000), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=True) or None
+
+
+class ModerationQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    site = fields.String(load_default=None, validate=validate.Length(max=64))
+    status = fields.String(load_default="all", validate=validate.OneOf(STATUS_FILTERS))
+    article = ArticleKey(load_default=None)
+    q = fields.String(load_default=None, validate=validate.Length(max=200),
+                      metadata={"description": "Text in the body or the author's name."})
+    author = fields.String(load_default=None, validate=validate.Length(max=200))
+    email = fields.String(load_default=None, validate=validate.Length(max=254))
+    ip_hash = fields.String(load_default=None, validate=validate.Length(max=64))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ModeratedCommentSchema(Schema):
+    id = fields.Integer()
+    site = fields.String()
+    article = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    author = fields.String()
+    email = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    body = fields.String()
+    body_html = fields.String()
+    status = fields.String()
+    created = fields.DateTime()
+    edited = fields.DateTime(allow_none=True)
+    ip_hash = fields.String()
+    flag_count = fields.Integer()
+    revision = fields.Integer(metadata={"description": "Send back as `revision` to act only on what you saw."})
+    reasons = fields.List(fields.Nested(ReasonSchema))
+
+
+class ModerationPageSchema(Schema):
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    comments = fields.List(fields.Nested(ModeratedCommentSchema))
+
+
+class StatusChangeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    note = Note()
+    revision = fields.Integer(load_default=None, allow_none=True, **ID)
+
+
+class TextEditSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    body = fields.String(required=True, validate=validate_body)
+    note = Note()
+    revision = fields.Integer(load_default=None, allow_none=True, **ID)
+
+
+class BulkSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    ids = fields.List(fields.Integer(**ID), required=True, validate=validate.Length(min=1, max=MAX_BULK))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    note = Note()
+
+
+class BulkConflictSchema(Schema):
+    id = fields.Integer()
+    message = fields.String()
+
+
+class BulkResultSchema(Schema):
+    updated = fields.List(fields.Integer())
+    conflicts = fields.List(fields.Nested(BulkConflictSchema))
+    not_found = fields.List(fields.Integer())
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    comment_id = fields.Integer()
+    action = fields.String(metadata={"description": "status or edit"})
+    actor = fields.String(metadata={"description": "rules, moderator, author or system"})
+    moderator = fields.String(allow_none=True, metadata={"description": "The moderator's email."})
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    reasons = fields.List(fields.Nested(ReasonSchema))
+    note = fields.String(allow_none=True)
+    created = fields.DateTime()
+
+
+class EventListSchema(Schema):
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class BlockCreateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    value = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    expires_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=timezone.utc)
+    note = CleanString(load_default=None, allow_none=True, max_length=500)
+
+
+class AuthorBlockSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    kinds = fields.List(fields.String(validate=validate.OneOf(AUTHOR_KINDS)), load_default=list(AUTHOR_KINDS),
+                        validate=validate.Length(min=1, max=3))
+    expires_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=timezone.utc)
+    note = CleanString(load_default=None, allow_none=True, max_length=500)
+
+
+class BlockQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    include_expired = fields.Boolean(load_default=False)
+
+
+class BlockSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    value = fields.String()
+    note = fields.String(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True)
+    created = fields.DateTime()
+    created_by = fields.Integer(allow_none=True)
+
+
+class BlockListSchema(Schema):
+    blocks = fields.List(fields.Nested(BlockSchema))
+
+
+class DryRunSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    body = fields.String(required=True, validate=validate.Length(min=1, max=100_000))
+    author = CleanString(load_default="", max_length=200)
+    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    website = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048))
+
+
+class DryRunResultSchema(Schema):
+    status = fields.String()
+    public_status = fields.String()
+    verdict = fields.String()
+    reasons = fields.List(fields.Nested(ReasonSchema))
+
+
+class FlagCreateSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    note = Note()
+
+
+class FlagSchema(Schema):
+    id = fields.Integer()
+    comment_id = fields.Integer()
+    reason = fields.String()
+    created = fields.DateTime()
+
+
+class ModeratorFlagSchema(FlagSchema):
+    note = fields.String(allow_none=True)
+
+
+class FlagListSchema(Schema):
+    flags = fields.List(fields.Nested(ModeratorFlagSchema))
+
+
+class PolicyInputSchema(Schema):
+    """Any policy keys; `policies.set_policy` validates them (keys left out take defaults)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class PolicySchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+    policy = fields.Dict(metadata={"description": "The effective policy, defaults filled in."})
+
+
+class EventLogQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    site = fields.String(load_default=None, validate=validate.Length(max=64))
+    moderator = fields.Integer(load_default=None, **QUERY_ID)
+    before = fields.Integer(load_default=None, metadata={"description": "The last event id of the previous page."},
+                            **QUERY_ID)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class EventLogSchema(Schema):
+    events = fields.List(fields.Nested(lambda: LoggedEventSchema()))
+    next_before = fields.Integer(allow_none=True)
+
+
+class LoggedEventSchema(EventSchema):
+    site_id = fields.Integer()
+    article = fields.String(allow_none=True)
