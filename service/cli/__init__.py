@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.cli import demo, policy, sites
+from service.cli import demo, history, moderators, policy, sites, tokens
 
 
 def init_app(app: Flask) -> None:
     for group in (sites.group, demo.group, policy.policy_group, policy.moderation_group,
-                  policy.articles_group):
+                  policy.articles_group, moderators.group, tokens.group, history.group):
         app.cli.add_command(group)
