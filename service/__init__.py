@@ -9,7 +9,7 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import auth, cli, headers
+from service import auth, cli, demo, embed, headers
 from service.api import init_api
 from service.config import Config, finalize
 from service.errors import register_error_handlers
@@ -35,4 +35,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     headers.init_app(app)
     register_error_handlers(app)
     cli.init_app(app)
+    embed.init_app(app)
+    demo.init_app(app)
     return app

@@ -1,0 +1,155 @@
+"""Building the embed page: the site and article rows, the thread, and the rendered thread.
+
+`render_thread(site, key, lang, order, page)` is a pure function of its arguments and the
+article's `version`, so a cache keyed by (article, version, lang, order, page) can wrap it.
+Reads use SQLAlchemy Core (no ORM objects): one primary-key lookup for the site, one for the
+article, and one indexed query for its approved comments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from markupsafe import Markup
+
+from service.embed.i18n import Messages
+from service.embed.settings import widget_settings
+from service.errors import NotFound
+from service.extensions import db
+from service.models import Article, Comment, CommentStatus, Site
+from service.services.threads import nest
+
+PER_PAGE = 50
+_THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
+                   Comment.created_at, Comment.edited_at)
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    id: int
+    slug: str
+    name: str
+    origins: tuple[str, ...]
+    mode: str
+    settings: dict
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    id: int | None
+    count: int
+    version: int
+    closed: bool
+
+
+def load_site(slug: str) -> SiteRow:
+    row = db.session.execute(
+        sa.select(Site.id, Site.slug, Site.name, Site.origins, Site.policy, Site.settings).where(Site.slug == slug)
+    ).first()
+    if row is None:
+        raise NotFound(f"No site {slug!r}.")
+    policy = row.policy if isinstance(row.policy, dict) else {}
+    return SiteRow(row.id, row.slug, row.name, tuple(row.origins or ()), str(policy.get("mode", "post")),
+                   widget_settings(row.settings))
+
+
+def load_article(site: SiteRow, key: str) -> ArticleRow:
+    row = db.session.execute(
+        sa.select(Article.id, Article.approved_count, Article.version, Article.closed)
+        .where(Article.site_id == site.id, Article.key == key)
+    ).first()
+    if row is None:
+        return ArticleRow(None, 0, 0, False)
+    return ArticleRow(row.id, row.approved_count, row.version, bool(row.closed))
+
+
+def limit_depth(comments: list[dict], max_depth: int, depth: int = 1) -> list[dict]:
+    """Replies deeper than the site's depth are shown flat under their ancestor at that depth,
+    in creation order, so nothing disappears and the layout stays readable on a phone."""
+    for item in comments:
+        item["depth"] = depth
+        if depth >= max_depth:
+            flat = _descendants(item["replies"])
+            flat.sort(key=lambda c: (c["created"], c["id"]))
+            for reply in flat:
+                reply["depth"] = depth + 1
+                reply["replies"] = []
+            item["replies"] = flat
+            item["can_reply"] = False
+            for reply in flat:
+                reply["can_reply"] = False
+        else:
+            item["can_reply"] = True
+            limit_depth(item["replies"], max_depth, depth + 1)
+    return comments
+
+
+def _descendants(replies: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for reply in replies:
+        out.append(reply)
+        out.extend(_descendants(reply["replies"]))
+    return out
+
+
+def thread(site: SiteRow, article: ArticleRow, key: str, order: str, page: int) -> tuple[list[dict], int]:
+    """One page of top-level comments (with their replies) and the number of pages."""
+    if article.id is None:
+        return [], 1
+    rows = db.session.execute(
+        sa.select(*_THREAD_COLUMNS)
+        .where(Comment.article_id == article.id, Comment.status == CommentStatus.APPROVED)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    roots = nest(key, rows)
+    if order == "newest":
+        roots.reverse()
+    pages = max(1, -(-len(roots) // PER_PAGE))
+    start = (min(page, pages) - 1) * PER_PAGE
+    return limit_depth(roots[start:start + PER_PAGE], site.settings["reply_depth"]), pages
+
+
+def short_date(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def render_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order: str, page: int,
+                  base_query: dict) -> Markup:
+    """The thread section of the page, as HTML. `base_query` (article, lang, order, theme) is
+    what its reply and page links keep."""
+    comments, pages = thread(site, article, key, order, page)
+    template = current_app.jinja_env.get_template("embed/thread.html")
+    return Markup(template.render(comments=comments, pages=pages, page=min(page, pages), m=Messages(lang),
+                                  site=site, key=key, lang=lang, order=order, short_date=short_date,
+                                  base_query=base_query))
+
+
+def own_pending(article: ArticleRow, ids: list[int], key: str) -> list[dict]:
+    """The reader's own held comments on this article (ids from their session)."""
+    if article.id is None or not ids:
+        return []
+    rows = db.session.execute(
+        sa.select(*_THREAD_COLUMNS)
+        .where(Comment.id.in_(ids[-20:]), Comment.article_id == article.id,
+               Comment.status == CommentStatus.PENDING)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    items = nest(key, rows)  # a held reply's parent is not among them: it shows at the top level
+    for item in items:
+        item["depth"] = 1
+        item["can_reply"] = False
+        item["pending"] = True
+    return items
+
+
+def reply_author(article: ArticleRow, comment_id: int | None) -> str | None:
+    """The name of the published comment a reader replies to (no-JS replies), if it is one."""
+    if article.id is None or comment_id is None:
+        return None
+    return db.session.execute(
+        sa.select(Comment.author).where(Comment.id == comment_id, Comment.article_id == article.id,
+                                        Comment.status == CommentStatus.APPROVED)
+    ).scalar_one_or_none()

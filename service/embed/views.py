@@ -1,0 +1,222 @@
+"""The comments page an embed shows: GET renders the thread and the form; POST takes the form
+without JavaScript and answers 303 back to the page (published / held), or the page again with
+the reader's text and what went wrong (field errors, refused, too fast, closed).
+
+The status after a redirect travels in the URL, not a cookie: inside a third-party iframe the
+browser does not send this service's cookies, and the page must work there too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from marshmallow import ValidationError
+
+from service.api import cors
+from service.api.http import current_client
+from service.embed import render
+from service.embed.assets import asset_version
+from service.embed.i18n import Messages, catalogue, pick_language
+from service.embed.schemas import FORM_FIELDS, OPTIONAL_FORM_FIELDS, EmbedQuerySchema
+from service.embed.settings import theme_from_query
+from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessable
+from service.extensions import csrf, limiter
+from service.form_tokens import issue_form_token
+from service.schemas import CommentCreateSchema
+from service.services.comments import submit_comment
+from service.services.sites import get_site
+
+bp = Blueprint("embed", __name__)
+
+PAGE_CACHE = "private, no-cache"  # revalidate every time; a matching ETag is a cheap 304
+OWN_SALT = "embed-own-comment"
+ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(?::[0-9]{1,5})?$")
+
+
+def _query() -> dict:
+    try:
+        return EmbedQuerySchema().load(request.args.to_dict())
+    except ValidationError as exc:
+        raise BadRequest("This comments page needs a valid ?article=ID.", errors={"query": exc.messages}) from None
+
+
+class Page:
+    """What one request to the page is about: site, article, language, order, page, theme."""
+
+    def __init__(self, site_slug: str) -> None:
+        self.query = _query()
+        self.site = render.load_site(site_slug)
+        self.key = self.query["article"]
+        self.article = render.load_article(self.site, self.key)
+        settings = self.site.settings
+        self.lang = pick_language(self.query["lang"], settings["language"])
+        self.order = self.query["order"] or settings["order"]
+        self.page = self.query["page"]
+        self.theme = {**settings["theme"], **theme_from_query(request.args)}
+        base = {"article": self.key}
+        if self.query["lang"]:
+            base["lang"] = self.lang
+        if self.query["order"]:
+            base["order"] = self.order
+        base.update({f"theme-{k}": v for k, v in theme_from_query(request.args).items()})
+        self.base = base
+
+    def url(self, **extra) -> str:
+        params = {**self.base, **{k: v for k, v in extra.items() if v is not None}}
+        return url_for("embed.show_page", site=self.site.slug, **params)
+
+    def etag(self) -> str:
+        day = int(time.time() // 86400)  # cached pages carry a form token; refresh it daily
+        parts = (asset_version(), repr(self.site), self.article.version, self.article.closed, request.full_path, day)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _own_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=OWN_SALT)
+
+
+def _own_ids(token: str | None) -> list[int]:
+    if not token:
+        return []
+    try:
+        ids = _own_serializer().loads(token)
+    except BadSignature:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def content_security_policy(origins: tuple[str, ...]) -> str:
+    ancestors = " ".join(("'self'",) + origins) if origins else "*"
+    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+            f"frame-ancestors {ancestors}")
+
+
+def _render(page: Page, *, status: dict | None = None, form: dict | None = None,
+            errors: dict | None = None, code: int = 200) -> Response:
+    m = Messages(page.lang)
+    reply_to = page.query["reply"] if form is None else _int(form.get("parent_id"))
+    own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key)
+    html = render_template(
+        "embed/page.html", page=page, m=m, messages=catalogue(page.lang), site=page.site, article=page.article,
+        thread_html=render.render_thread(page.site, page.article, page.key, page.lang, page.order, page.page,
+                                         page.base),
+        own_pending=own, status=status, form=form or {}, errors=errors or {}, reply_to=reply_to,
+        reply_name=render.reply_author(page.article, reply_to),
+        form_token=issue_form_token(), action=page.url(), asset_version=asset_version(), short_date=render.short_date,
+        theme_url=url_for("embed.theme_css", site=page.site.slug, **{f"theme-{k}": v for k, v in page.theme.items()})
+        if page.theme else None,
+    )
+    response = Response(html, status=code, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = content_security_policy(cors_safe(page.site.origins))
+    return response
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 16 else None
+
+
+def cors_safe(origins: tuple[str, ...]) -> tuple[str, ...]:
+    """Only well-formed origins reach the CSP header (a stray ';' would rewrite the policy)."""
+    return tuple(o for o in origins if ORIGIN.match(o))
+
+
+@bp.get("/embed/<string:site>")
+def show_page(site: str):
+    page = Page(site)
+    status = {"kind": page.query["status"]} if page.query["status"] else None
+    if status is None and not page.query["own"]:
+        etag = page.etag()
+        if etag in request.if_none_match:
+            response = Response(status=304)
+            response.set_etag(etag)
+            response.headers["Cache-Control"] = PAGE_CACHE
+            response.headers["Content-Security-Policy"] = content_security_policy(cors_safe(page.site.origins))
+            return response
+        response = _render(page)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = PAGE_CACHE
+        return response
+    response = _render(page, status=status)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def form_data(page: Page) -> tuple[dict, dict]:
+    """The submitted form as the comment schema expects it, and the typed values to show again."""
+    typed = {name: request.form.get(name, "")[:20_000] for name in FORM_FIELDS}
+    data: dict = {"article": page.key}
+    for name in FORM_FIELDS:
+        value = typed[name]
+        if name in OPTIONAL_FORM_FIELDS and not value.strip():
+            continue
+        data[name] = value
+    if "parent_id" in data:
+        try:
+            data["parent_id"] = int(data["parent_id"])
+        except ValueError:
+            data["parent_id"] = -1  # the schema's range check explains it
+    return data, typed
+
+
+@bp.post("/embed/<string:site>")
+@csrf.exempt
+@limiter.limit("20 per minute")
+def submit_form(site: str):
+    page = Page(site)
+    cors.require_allowed_origin(get_site(site))  # the ORM row the origin check takes
+    data, typed = form_data(page)
+    try:
+        result = submit_comment(site, CommentCreateSchema().load(data), current_client())
+    except ValidationError as exc:
+        return _render(page, status={"kind": "invalid"}, form=typed, errors=_flat(exc.messages), code=422)
+    except Unprocessable as exc:
+        return _render(page, status={"kind": "invalid"}, form=typed, errors=_flat((exc.errors or {}).get("json", {})),
+                       code=422)
+    except TooManyRequests as exc:
+        response = _render(page, status={"kind": "throttled", "message": exc.description}, form=typed, code=429)
+        response.headers.update(exc.headers)
+        return response
+    except ServiceError as exc:
+        if exc.code == 404:
+            raise
+        return _render(page, status={"kind": "forbidden", "message": exc.description}, form=typed, code=exc.code)
+    if result.status == "rejected":
+        return _render(page, status={"kind": "rejected", "reasons": result.reasons}, form=typed, code=403)
+    own = _own_serializer().dumps([result.comment.id]) if result.status == "pending" else None
+    target = page.url(status=result.status, own=own) + "#status"
+    return redirect(target, code=303)
+
+
+def _flat(messages: dict) -> dict[str, str]:
+    """{field: [messages]} -> {field: "first message"}; nested or odd shapes become text."""
+    out: dict[str, str] = {}
+    for field, value in (messages or {}).items():
+        if isinstance(value, list) and value:
+            out[str(field)] = str(value[0])
+        elif isinstance(value, dict):
+            out[str(field)] = "; ".join(str(v) for v in value.values())
+        else:
+            out[str(field)] = str(value)
+    return out
+
+
+@bp.get("/embed/<string:site>/theme.css")
+def theme_css(site: str):
+    """The site's theme (and per-embed overrides) as custom properties: the page allows no
+    inline style, so the theme is a stylesheet of its own."""
+    settings = render.load_site(site).settings
+    theme = {**settings["theme"], **theme_from_query(request.args)}
+    light = "".join(f"--c-{k}:{v};" for k, v in theme.items() if not k.startswith("dark-"))
+    dark = "".join(f"--c-{k[5:]}:{v};" for k, v in theme.items() if k.startswith("dark-"))
+    css = f":root{{{light}}}\n"
+    if dark:
+        css += f"@media (prefers-color-scheme: dark){{:root{{{dark}}}}}\n"
+    response = Response(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.add_etag()
+    return response.make_conditional(request)

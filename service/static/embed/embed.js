@@ -1,0 +1,69 @@
+/* Comments for a blog page. Paste where the comments go:
+     <div data-comments data-site="SITE" data-article="ID"></div>
+     <script src="https://HOST/embed.js" async></script>
+   Each placeholder becomes an iframe of HOST/embed/SITE?article=ID (ID defaults to the page's
+   path), loaded when it nears the viewport and resized to its content. Optional attributes:
+   data-lang, data-order (oldest|newest), data-theme-accent="#c00" (any theme property). */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var origin = new URL(script ? script.src : "/embed.js", location.href).origin;
+  var defaults = script ? script.dataset : {};
+  var frames = [];
+
+  function kebab(s) {
+    return s.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); }).replace(/^-/, "");
+  }
+
+  function build(el) {
+    if (el.getAttribute("data-comments-ready")) return;
+    var d = el.dataset, site = d.site || defaults.site;
+    if (!site) return;
+    el.setAttribute("data-comments-ready", "1");
+    var q = new URLSearchParams();
+    q.set("article", d.article || location.pathname);
+    ["lang", "order"].forEach(function (k) {
+      var v = d[k] || defaults[k];
+      if (v) q.set(k, v);
+    });
+    Object.keys(d).forEach(function (k) {
+      if (/^theme[A-Z]/.test(k)) q.set("theme-" + kebab(k.slice(5)), d[k]);
+    });
+    if (document.title) q.set("title", document.title.slice(0, 300));
+    q.set("url", (location.origin + location.pathname).slice(0, 2048));
+    var f = document.createElement("iframe");
+    f.src = origin + "/embed/" + encodeURIComponent(site) + "?" + q.toString();
+    // The page inside learns where to send its height from its window name.
+    f.name = "comments|" + location.origin;
+    f.title = d.title || "Comments";
+    f.setAttribute("loading", "lazy");
+    f.style.cssText = "display:block;width:100%;border:0;overflow:hidden;height:" + (parseInt(d.height, 10) || 420) + "px";
+    el.appendChild(f);
+    frames.push(f);
+  }
+
+  window.addEventListener("message", function (e) {
+    if (e.origin !== origin || !e.data || e.data.type !== "comments:height") return;
+    for (var i = 0; i < frames.length; i++) {
+      if (frames[i].contentWindow === e.source) {
+        var h = Math.min(Math.max(Number(e.data.height) || 0, 60), 200000);
+        frames[i].style.height = Math.ceil(h) + "px";
+      }
+    }
+  });
+
+  function start() {
+    var els = document.querySelectorAll("[data-comments]");
+    var io = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+      entries.forEach(function (en) {
+        if (en.isIntersecting) { io.unobserve(en.target); build(en.target); }
+      });
+    }, { rootMargin: "800px 0px" }) : null;
+    for (var i = 0; i < els.length; i++) {
+      if (io) io.observe(els[i]); else build(els[i]);
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
