@@ -179,7 +179,20 @@ def require_api_actor() -> Actor:
     return actor
 
 
+def guard_api() -> None:
+    """A before_request hook for moderation API blueprints (a hook must return None)."""
+    require_api_actor()
+
+
+def _forget_earlier_requests() -> None:
+    """`g` belongs to the app context, which can outlive a request when one is pushed around
+    several (scripts, tests): who called before must never be who calls now."""
+    g.pop("_actor", None)
+    g.pop("_login_user", None)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_forget_earlier_requests)
     login_manager.init_app(app)
     login_manager.login_view = "moderation_queue.login"
     login_manager.login_message = "Log in to moderate."

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api.http import require_json_body
-from service.auth import require_actor, require_api_actor
+from service.auth import guard_api, require_actor
 from service.extensions import csrf
 from service.schemas_moderation import (AuthorBlockSchema, BlockListSchema, BulkResultSchema, BulkSchema,
                                         EventListSchema, EventLogQuerySchema, EventLogSchema, FlagListSchema,
@@ -19,7 +19,7 @@ from service.services.sites import get_site
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation",
                 description="Moderate comments (moderator session or API token).")
-blp.before_request(require_api_actor)  # first: an anonymous caller learns nothing else
+blp.before_request(guard_api)  # first: an anonymous caller learns nothing else
 blp.before_request(require_json_body)
 csrf.exempt(blp)  # session writes are checked for the X-CSRFToken header in require_api_actor
 

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from service.api.http import require_json_body
 from service.api.moderation import block_payload, documented
-from service.auth import require_actor, require_admin, require_api_actor, require_site_access
+from service.auth import guard_api, require_actor, require_admin, require_site_access
 from service.extensions import csrf
 from service.schemas_moderation import (BlockCreateSchema, BlockListSchema, BlockQuerySchema, BlockSchema,
                                         DryRunResultSchema, DryRunSchema, PolicyInputSchema, PolicySchema)
@@ -20,7 +20,7 @@ from service.services.sites import get_site
 
 blp = Blueprint("moderation_sites", __name__, url_prefix="/api/v1/moderation/sites",
                 description="A site's blocks and moderation policy (moderator session or API token).")
-blp.before_request(require_api_actor)
+blp.before_request(guard_api)
 blp.before_request(require_json_body)
 csrf.exempt(blp)
 
