@@ -1,0 +1,120 @@
+"""The moderator UI's forms (Flask-WTF: each carries and checks the CSRF token)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from service.models import utcnow
+from service.moderation.transitions import STATUSES
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField("Keep me logged in on this device", default=False)
+    next = HiddenField()
+
+
+class PlainForm(FlaskForm):
+    """A form with nothing but its CSRF token (logout, revoke, delete)."""
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=list(STATUSES), validators=[InputRequired()])
+    revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    next = HiddenField()
+
+
+class BulkForm(FlaskForm):
+    """The queue's checkboxes post one `ids` value each (or a comma-separated list)."""
+
+    ids = SelectMultipleField(choices=[], validate_choice=False)
+    status = SelectField("Status", choices=list(STATUSES), validators=[InputRequired()])
+    next = HiddenField()
+
+    def id_list(self) -> list[int]:
+        parts = [p.strip() for value in (self.ids.data or []) for p in str(value).replace(" ", ",").split(",")]
+        return [int(p) for p in parts if p.isdigit() and len(p) < 10][:1000]
+
+
+class EditForm(FlaskForm):
+    body = TextAreaField("Text", validators=[DataRequired(), Length(max=10_000)])
+    note = StringField("Why (kept in the history)", validators=[Optional(), Length(max=1000)])
+    revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+
+
+EXPIRY_CHOICES = [SelectChoice("", "Never"), SelectChoice("1", "1 day"), SelectChoice("7", "7 days"),
+                  SelectChoice("30", "30 days"), SelectChoice("365", "1 year")]
+
+
+class BlockForm(FlaskForm):
+    kinds = MultiCheckboxField("Block by", choices=[SelectChoice("email", "Email"), SelectChoice("ip", "Address"),
+                                                SelectChoice("name", "Name")],
+                               default=["email", "ip"])
+    expires = SelectField("Expires", choices=EXPIRY_CHOICES, default="")
+    note = StringField("Note", validators=[Optional(), Length(max=500)])
+    next = HiddenField()
+
+    def expires_at(self):
+        return utcnow() + timedelta(days=int(self.expires.data)) if self.expires.data else None
+
+
+class CloseForm(FlaskForm):
+    closed = SelectField(choices=[SelectChoice("1", "close"), SelectChoice("0", "reopen")], validators=[InputRequired()])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    is_admin = BooleanField("Administrator (every site)")
+    sites = MultiCheckboxField("Sites", choices=[])
+
+
+class DryRunForm(FlaskForm):
+    author = StringField("Name", default="Reader", validators=[Length(max=200)])
+    email = StringField("Email", validators=[Optional(), Length(max=254)])
+    website = StringField("Website", validators=[Optional(), Length(max=2048)])
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
+
+
+def policy_from_form(form, current: dict) -> tuple[dict, dict]:
+    """Turn the policy page's fields into typed policy data, shaped like `current`.
+
+    Returns (data, errors): lists are one entry per line, numbers parsed, checkboxes present
+    or not; a field that cannot be parsed gets an error message instead of a value.
+    """
+    data: dict = {}
+    errors: dict = {}
+    for key, value in current.items():
+        raw = form.get(key)
+        if isinstance(value, bool):
+            data[key] = raw == "on"
+        elif isinstance(value, list):
+            data[key] = [line.strip() for line in (raw or "").splitlines() if line.strip()]
+        elif key == "close_after_days" or isinstance(value, (int, float)) or value is None:
+            text = (raw or "").strip()
+            if not text:
+                if value is None or key == "close_after_days":
+                    data[key] = None
+                else:
+                    errors[key] = ["Enter a number."]
+                continue
+            try:
+                data[key] = float(text) if isinstance(value, float) else int(text)
+            except ValueError:
+                errors[key] = ["Enter a number."]
+        else:
+            data[key] = (raw or "").strip()
+    return data, errors

@@ -1,0 +1,79 @@
+"""The queue: tabs and filters, one comment's page, and the actions on comments (status, bulk,
+edit, block the author)."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+
+from service.moderation_queue.blueprint import actor, bp, done, form_error
+from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm
+from service.services import blocks, history, moderation_actions, queue
+
+ACTION_LABELS = {"approved": "Approved", "rejected": "Rejected", "spam": "Marked as spam",
+                 "deleted": "Deleted", "pending": "Back in review"}
+
+
+@bp.get("/", endpoint="queue")
+def queue_page():
+    filters = queue.QueueFilters.from_args(request.args)
+    page = queue.list_queue(actor(), request.args.get("tab", "pending"), filters,
+                            request.args.get("after"))
+    return render_template("moderate/queue.html", page=page, filters=filters, tabs=queue.TABS,
+                           bulk_form=BulkForm(), status_form=StatusForm())
+
+
+@bp.get("/comments/<int:comment_id>")
+def comment_page(comment_id: int):
+    item = queue.queue_item(actor(), comment_id)
+    return render_template("moderate/comment.html", item=item, events=history.events_for_comment(comment_id),
+                           status_form=StatusForm(), edit_form=EditForm(body=item.comment.body),
+                           block_form=BlockForm())
+
+
+@bp.post("/comments/<int:comment_id>/status")
+def set_status(comment_id: int):
+    form = StatusForm()
+    if not form.validate_on_submit():
+        raise form_error(form)
+    previous = moderation_actions.comment_for(actor(), comment_id)[0].status.value
+    comment = moderation_actions.moderate_comment(actor(), comment_id, form.status.data, note=form.note.data or None,
+                                                  expected_revision=form.revision.data)
+    return done({"id": comment.id, "status": comment.status.value, "previous": previous,
+                 "revision": comment.revision},
+                f"{ACTION_LABELS[comment.status.value]}: comment {comment.id}.")
+
+
+@bp.post("/comments/bulk")
+def bulk_status():
+    form = BulkForm()
+    if not form.validate_on_submit():
+        raise form_error(form)
+    result = moderation_actions.bulk_moderate(actor(), form.id_list(), form.status.data)
+    message = f"{ACTION_LABELS[form.status.data]}: {len(result['updated'])} comments."
+    if result["conflicts"] or result["not_found"]:
+        message += f" {len(result['conflicts']) + len(result['not_found'])} left as they were."
+    return done({"status": form.status.data, **result}, message)
+
+
+@bp.post("/comments/<int:comment_id>/edit")
+def edit_text(comment_id: int):
+    form = EditForm()
+    if not form.validate_on_submit():
+        raise form_error(form)
+    comment = moderation_actions.edit_comment_text(actor(), comment_id, form.body.data, note=form.note.data or None,
+                                                   expected_revision=form.revision.data)
+    return done({"id": comment.id, "body_html": comment.body_html, "revision": comment.revision},
+                "The text is saved; the change is in the comment's history.",
+                url_for("moderation_queue.comment_page", comment_id=comment_id))
+
+
+@bp.post("/comments/<int:comment_id>/block")
+def block_author(comment_id: int):
+    form = BlockForm()
+    if not form.validate_on_submit():
+        raise form_error(form)
+    made = blocks.block_author_of_comment(actor(), comment_id, form.kinds.data or [], form.expires_at(),
+                                          note=form.note.data or None)
+    kinds = ", ".join(b.kind for b in made) or "nothing (the comment has none of those)"
+    return done({"id": comment_id, "blocks": [{"id": b.id, "kind": b.kind} for b in made]},
+                f"Blocked by {kinds}.")

@@ -1,0 +1,231 @@
+"""The moderator's review queue: tabs with counts, filters, keyset pages, and for every item
+what a moderator needs to decide (why it was held, reader reports, the author's history).
+
+Pages are cut by (created_at, id) keysets on the indexes over comment status and time, so
+the thousandth page costs what the first does; tab counts stop counting at `COUNT_CAP`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from service.extensions import db
+from service.models import Article, Comment, CommentStatus, Flag, Site
+from service.services.flags import thresholds
+from service.services.history import latest_reasons
+from service.services.moderation_actions import comment_for
+
+TABS = ("pending", "reported", "approved", "rejected", "spam", "all")
+PER_PAGE = 50
+COUNT_CAP = 10_000
+_FIELD_MAX = 254
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    site: str | None = None  # slug
+    article: str | None = None  # the site's article key, or "#<id>"
+    author: str | None = None
+    email: str | None = None
+    ip_hash: str | None = None
+    q: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "QueueFilters":
+        def clean(name: str) -> str | None:
+            value = (args.get(name) or "").strip()[:_FIELD_MAX]
+            return value or None
+        return cls(**{name: clean(name) for name in cls.__dataclass_fields__})
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class QueueItem:
+    comment: Comment
+    article: Article
+    site: Site
+    reasons: list[dict] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    history_email: dict = field(default_factory=dict)
+    history_ip: dict = field(default_factory=dict)
+
+
+@dataclass
+class QueuePage:
+    tab: str
+    items: list[QueueItem]
+    counts: dict[str, int]
+    next_cursor: str | None
+    sites: list[Site]
+    count_cap: int = COUNT_CAP
+
+
+def visible_sites(actor) -> list[Site]:
+    query = sa.select(Site).order_by(Site.slug)
+    if not actor.is_admin:
+        query = query.where(Site.id.in_(actor.site_ids or {-1}))
+    return list(db.session.execute(query).scalars())
+
+
+def parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
+    """`<microseconds since epoch>.<id>`; anything else means the first page."""
+    if not raw:
+        return None
+    try:
+        micros, ident = raw.split(".", 1)
+        moment = datetime.fromtimestamp(int(micros) / 1_000_000, tz=timezone.utc)
+        return moment, int(ident)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def make_cursor(comment: Comment) -> str:
+    return f"{int(round(comment.created_at.timestamp() * 1_000_000))}.{comment.id}"
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _scope(actor, filters: QueueFilters, sites: list[Site]) -> list:
+    """WHERE terms every tab shares: the sites this actor may see and the filters."""
+    terms = []
+    site_ids = [s.id for s in sites]
+    if filters.site:
+        site_ids = [s.id for s in sites if s.slug == filters.site] or [-1]
+    restricted = filters.site is not None or not actor.is_admin
+    article_query = sa.select(Article.id)
+    if restricted:
+        article_query = article_query.where(Article.site_id.in_(site_ids or [-1]))
+    if filters.article:
+        if filters.article.startswith("#") and filters.article[1:].isdigit():
+            article_query = article_query.where(Article.id == int(filters.article[1:]))
+        else:
+            article_query = article_query.where(Article.key == filters.article)
+    if restricted or filters.article:
+        terms.append(Comment.article_id.in_(article_query.scalar_subquery()))
+    if filters.author:
+        terms.append(sa.func.lower(Comment.author).like(_like(filters.author.lower()), escape="\\"))
+    if filters.email:
+        terms.append(sa.func.lower(Comment.email) == filters.email.lower())
+    if filters.ip_hash:
+        terms.append(Comment.ip_hash == filters.ip_hash)
+    if filters.q:
+        terms.append(sa.func.lower(Comment.body).like(_like(filters.q.lower()), escape="\\"))
+    return terms
+
+
+def _tab_terms(tab: str, sites: list[Site]) -> list:
+    if tab == "reported":
+        return [_reported(sites)]
+    if tab == "all":
+        return []
+    return [Comment.status == CommentStatus(tab)]
+
+
+def _reported(sites: list[Site]):
+    """Published or held comments with at least the site's `flags_to_review` open reports.
+    A moderator's decision clears the open reports, and the comment leaves this tab."""
+    by_threshold: dict[int, list[int]] = {}
+    for site in sites:
+        by_threshold.setdefault(thresholds(site)[0], []).append(site.id)
+    per_site = [sa.and_(Comment.flag_count >= threshold,
+                        Comment.article_id.in_(sa.select(Article.id).where(Article.site_id.in_(site_ids))))
+                for threshold, site_ids in sorted(by_threshold.items())]
+    # `flag_count > 0` restates what the thresholds imply so the partial index applies.
+    return sa.and_(Comment.flag_count > 0,
+                   Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING]),
+                   sa.or_(sa.false(), *per_site))
+
+
+def listing_query(actor, tab: str, filters: QueueFilters, sites: list[Site],
+                  cursor: tuple[datetime, int] | None, per_page: int = PER_PAGE) -> sa.Select:
+    """Newest first, one page plus one row (to know whether another page follows)."""
+    query = sa.select(Comment).where(*_scope(actor, filters, sites), *_tab_terms(tab, sites))
+    if cursor is not None:
+        moment, ident = cursor
+        query = query.where(sa.or_(Comment.created_at < moment,
+                                   sa.and_(Comment.created_at == moment, Comment.id < ident)))
+    return query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page + 1)
+
+
+def tab_counts(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, int]:
+    """Rows per tab, each counted over at most COUNT_CAP + 1 index entries."""
+    scope = _scope(actor, filters, sites)
+    counts = {}
+    for tab in TABS:
+        inner = sa.select(sa.literal(1)).select_from(Comment).where(*scope, *_tab_terms(tab, sites)).limit(COUNT_CAP + 1)
+        counts[tab] = db.session.execute(sa.select(sa.func.count()).select_from(inner.subquery())).scalar_one()
+    return counts
+
+
+def list_queue(actor, tab: str, filters: QueueFilters, cursor_raw: str | None = None,
+               per_page: int = PER_PAGE) -> QueuePage:
+    tab = tab if tab in TABS else "pending"
+    sites = visible_sites(actor)
+    cursor = parse_cursor(cursor_raw)
+    rows = list(db.session.execute(listing_query(actor, tab, filters, sites, cursor, per_page)).scalars())
+    next_cursor = make_cursor(rows[per_page - 1]) if len(rows) > per_page else None
+    items = describe(rows[:per_page])
+    return QueuePage(tab=tab, items=items, counts=tab_counts(actor, filters, sites),
+                     next_cursor=next_cursor, sites=sites)
+
+
+def describe(comments: list[Comment]) -> list[QueueItem]:
+    """Attach to each comment its article, site, latest reasons, reports and author history."""
+    if not comments:
+        return []
+    ids = [c.id for c in comments]
+    articles = {a.id: a for a in db.session.execute(
+        sa.select(Article).where(Article.id.in_({c.article_id for c in comments}))).scalars()}
+    sites = {s.id: s for s in db.session.execute(
+        sa.select(Site).where(Site.id.in_({a.site_id for a in articles.values()}))).scalars()}
+    reasons = latest_reasons(ids)
+    flags: dict[int, list[Flag]] = {}
+    for flag in db.session.execute(sa.select(Flag).where(Flag.comment_id.in_(ids)).order_by(Flag.id)).scalars():
+        flags.setdefault(flag.comment_id, []).append(flag)
+    by_email = _history(Comment.email, {(articles[c.article_id].site_id, c.email) for c in comments if c.email})
+    by_ip = _history(Comment.ip_hash, {(articles[c.article_id].site_id, c.ip_hash)
+                                       for c in comments if c.ip_hash})
+    items = []
+    for comment in comments:
+        article = articles[comment.article_id]
+        items.append(QueueItem(
+            comment=comment, article=article, site=sites[article.site_id],
+            reasons=reasons.get(comment.id, []),
+            flags=flags.get(comment.id, []),
+            history_email=by_email.get((article.site_id, comment.email), {}) if comment.email else {},
+            history_ip=by_ip.get((article.site_id, comment.ip_hash), {}) if comment.ip_hash else {},
+        ))
+    return items
+
+
+def _history(column, keys: set[tuple[int, str]]) -> dict[tuple[int, str], dict]:
+    """Approved and rejected comments per (site, author email or address hash), counted on
+    the indexes over email and ip_hash."""
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        sa.select(Article.site_id, column, Comment.status, sa.func.count())
+        .join(Article, Article.id == Comment.article_id)
+        .where(column.in_({value for _, value in keys}),
+               Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED]),
+               Article.site_id.in_({site for site, _ in keys}))
+        .group_by(Article.site_id, column, Comment.status)
+    ).all()
+    result: dict[tuple[int, str], dict] = {}
+    for site_id, value, status, count in rows:
+        result.setdefault((site_id, value), {"approved": 0, "rejected": 0})[status.value] = count
+    return result
+
+
+def queue_item(actor, comment_id: int) -> QueueItem:
+    """One comment described as in the queue (404 if unknown, 403 if not the actor's site)."""
+    comment, _ = comment_for(actor, comment_id)
+    return describe([comment])[0]
