@@ -139,6 +139,13 @@ def handle_unexpected(exc: Exception):
     return handle_http_exception(InternalServerError("Something went wrong on our side; nothing was saved."))
 
 
+def handle_recursion(exc: RecursionError):
+    # The one way a client can make the JSON decoder recurse without end: [[[[...]]]].
+    db.session.rollback()
+    return handle_http_exception(BadRequest("The request body is nested too deeply."))
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(RecursionError, handle_recursion)
     app.register_error_handler(Exception, handle_unexpected)

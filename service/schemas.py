@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates
 
@@ -19,10 +21,30 @@ def validate_article_key(value: str) -> None:
 
 def validate_body(value: str) -> None:
     limit = current_app.config["MAX_BODY_CHARS"]
-    if not clean_text(value, multiline=True):
+    if not value:
         raise ValidationError("Write something first.")
     if len(value) > limit:
         raise ValidationError(f"Longer than maximum length {limit}.")
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class SafeString(fields.String):
+    """Text that must be kept exactly: refused if it holds characters no database can store."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _UNSTORABLE.search(text):
+            raise ValidationError("Contains characters that cannot be stored (NUL or lone surrogates).")
+        return text
+
+
+class Body(fields.String):
+    """The comment text: control characters dropped, then the length limits checked."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=True)
 
 
 class ArticleKey(fields.String):
@@ -53,20 +75,20 @@ class CommentCreateSchema(Schema):
     article = ArticleKey(required=True)
     author = CleanString(required=True, max_length=200)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    website = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048))
-    body = fields.String(required=True, validate=validate_body)
+    website = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048))
+    body = Body(required=True, validate=validate_body)
     parent_id = fields.Integer(load_default=None, allow_none=True, strict=True,
                                validate=validate.Range(min=1, max=2**53))
     title = CleanString(load_default=None, allow_none=True, max_length=300,
                         metadata={"description": "The article's title, recorded when it is first seen."})
-    url = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048),
+    url = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048),
                         metadata={"description": "The article's address, recorded when it is first seen."})
-    author_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+    author_token = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=100),
                                  metadata={"description": "The token returned with this reader's first "
                                                           "comment: what makes them a known author."})
-    form_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
+    form_token = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=200),
                                metadata={"description": "The signed timestamp the comment form carries."})
-    homepage = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048),
+    homepage = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048),
                              metadata={"description": "Leave empty. (A field for bots to fill.)"})
 
     @validates("author")
@@ -95,7 +117,7 @@ class CommentEditSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    body = fields.String(required=True, validate=validate_body)
+    body = Body(required=True, validate=validate_body)
 
 
 class ThreadQuerySchema(Schema):
