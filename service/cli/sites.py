@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from service.embed.settings import configure_site
 from service.errors import ServiceError
 from service.services import sites
 
@@ -34,3 +35,24 @@ def list_() -> None:
         origins = ", ".join(site.origins or []) or "any origin"
         mode = (site.policy or {}).get("mode", "post")
         click.echo(f"{site.slug}\t{site.name}\t{mode}\t{origins}")
+
+
+@group.command("configure")
+@click.argument("slug")
+@click.option("--language", help="The widget's language (a catalogue in service/embed/messages).")
+@click.option("--order", type=click.Choice(["oldest", "newest"]), help="Which comments come first.")
+@click.option("--reply-depth", type=int, help="How deep replies nest (1-6; default 3).")
+@click.option("--theme", "theme", multiple=True, metavar="NAME=VALUE",
+              help="A theme property, e.g. accent=#c00 or dark-bg=#111 (repeatable).")
+@click.option("--reset-theme", is_flag=True, help="Drop the stored theme before applying --theme.")
+def configure(slug: str, language: str | None, order: str | None, reply_depth: int | None,
+              theme: tuple[str, ...], reset_theme: bool) -> None:
+    """Set a site's widget settings: language, order, reply depth, theme."""
+    pairs = dict(item.partition("=")[::2] for item in theme)
+    changes = {"language": language, "order": order, "reply_depth": reply_depth, "theme": pairs or None}
+    try:
+        settings = configure_site(slug, changes, reset_theme=reset_theme)
+    except ServiceError as exc:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in ((exc.errors or {}).get("json") or {}).items())
+        raise click.ClickException(f"{exc.description} {details}".strip()) from None
+    click.echo(f"Widget settings of {slug!r}: {settings}")
