@@ -14,7 +14,7 @@ group = AppGroup("history", help="The moderation history (audit log).")
 
 
 @group.command("purge")
-@click.option("--older-than-days", "days", type=int, required=True,
+@click.option("--older-than-days", "days", type=click.IntRange(min=history.MIN_RETENTION_DAYS), required=True,
               help="Retention: what is older than this many days goes.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation at a terminal.")
 def purge(days: int, yes: bool) -> None:
