@@ -2,9 +2,13 @@
 
 `normalize` turns text into the form rules compare: compatibility forms folded (NFKD),
 look-alike letters mapped to Latin, case folded, accents and invisible characters dropped,
-leetspeak inside words read as letters. `WordMatcher` compiles a word list once; a call
-normalizes the text once, splits it into tokens and looks them up in dicts, so its cost
-depends on the length of the text, not on the number of configured words.
+leetspeak inside words read as letters. `tokenize` produces the same words split for lookup,
+and `WordMatcher` compiles a word list once so that a call costs dict and set lookups on the
+text's words, whatever the number of configured words.
+
+Speed matters here (every submission runs this over bodies of several KB), so ASCII text,
+by far the most common, goes through `bytes.translate` and `str.split`, and work on words
+is done once per distinct word.
 """
 
 from __future__ import annotations
@@ -14,11 +18,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-
-def _code_points(*ranges: tuple[int, int]) -> Iterable[int]:
-    for start, stop in ranges:
-        yield from range(start, stop)
 
 
 def _char_class(code_points: Iterable[int]) -> str:
@@ -34,26 +33,31 @@ def _char_class(code_points: Iterable[int]) -> str:
     return "".join(parts)
 
 
-def _build_tables() -> tuple[str, str, str]:
-    """Scan the Unicode database once for marks, invisible characters and capital letters."""
-    marks, invisible, upper = [], [], []
-    for cp in _code_points((0, 0x20000), (0xE0000, 0xE01F0)):
-        category = unicodedata.category(chr(cp))
-        if category in ("Mn", "Me"):
+def _scan_unicode(start: int, stop: int) -> tuple[list[int], list[int]]:
+    """Combining marks and invisible characters (format, control, fillers) in a code point range."""
+    marks, invisible = [], []
+    category = unicodedata.category
+    for cp in range(start, stop):
+        kind = category(chr(cp))
+        if kind in ("Mn", "Me"):
             marks.append(cp)
-        elif category == "Cf" or (category == "Cc" and chr(cp) not in "\t\n\r\f\v\x1c\x1d\x1e\x1f\x85"):
+        elif kind == "Cf" or (kind == "Cc" and chr(cp) not in "\t\n\v\f\r\x85"):
             invisible.append(cp)
-        elif category == "Lu" or category == "Lt":
-            upper.append(cp)
-    # Hangul fillers and the braille blank render as nothing or as blank space inside a word.
-    invisible += [0x115F, 0x1160, 0x3164, 0xFFA0]
-    return _char_class(marks), _char_class(invisible), _char_class(upper)
+    return marks, invisible
 
 
-_MARKS_CLASS, _INVISIBLE_CLASS, _UPPER_CLASS = _build_tables()
-_MARKS = re.compile(f"[{_MARKS_CLASS}]+")
-_INVISIBLE = re.compile(f"[{_INVISIBLE_CLASS}]+")
-_UPPER = re.compile(f"[{_UPPER_CLASS}]+")
+# Two classes each: the regex engine tests a class of BMP characters with a bitmap, but one
+# that also holds astral ranges range by range, which is an order of magnitude slower.
+_bmp_marks, _bmp_invisible = _scan_unicode(0, 0x10000)
+_bmp_invisible += [0x115F, 0x1160, 0x3164, 0xFFA0]  # Hangul fillers render as nothing
+_astral_marks, _astral_invisible = _scan_unicode(0x10000, 0x20000)
+_tag_marks, _tag_invisible = _scan_unicode(0xE0000, 0xE01F0)  # tags, variation selectors
+_BMP_DROP = re.compile(f"[{_char_class(_bmp_marks + _bmp_invisible)}]+")
+_BMP_INVISIBLE = re.compile(f"[{_char_class(_bmp_invisible)}]+")
+_ASTRAL_DROP = re.compile(f"[{_char_class(_astral_marks + _astral_invisible + _tag_marks + _tag_invisible)}]+")
+_ASTRAL_INVISIBLE = re.compile(f"[{_char_class(_astral_invisible + _tag_invisible)}]+")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+del _bmp_marks, _bmp_invisible, _astral_marks, _astral_invisible, _tag_marks, _tag_invisible
 
 # Look-alike letters mapped to the Latin letter they imitate. Applied before case folding,
 # because Cyrillic Н looks like H while its lower case н reads as h only in small caps.
@@ -71,7 +75,7 @@ _CONFUSABLE_PAIRS = {
     "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
     "ο": "o", "ρ": "p", "σ": "o", "ς": "s", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c",
     "ϳ": "j", "ϱ": "p",
-    # Latin letters that have no decomposition, and small capitals
+    # Latin letters without a decomposition, and small capitals
     "ı": "i", "ȷ": "j", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h",
     "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ƀ": "b", "ɨ": "i", "ƒ": "f", "ɑ": "a", "ɡ": "g", "ɩ": "i",
     "ɵ": "o", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
@@ -83,59 +87,116 @@ for _i in range(26):
     # Negative circled and squared letters, regional indicator symbols: NFKD leaves them alone.
     for _base in (0x1F150, 0x1F170, 0x1F1E6):
         _CONFUSABLE_PAIRS[chr(_base + _i)] = chr(ord("a") + _i)
-_CONFUSABLES = str.maketrans(_CONFUSABLE_PAIRS)
-_HAS_CONFUSABLE = re.compile(f"[{_char_class(map(ord, _CONFUSABLE_PAIRS))}]")
+for _lower, _latin in list(_CONFUSABLE_PAIRS.items()):
+    # Capitals of mapped letters too, so that case folding cannot bring a look-alike back.
+    if len(_lower.upper()) == 1 and _lower.upper() != _lower:
+        _CONFUSABLE_PAIRS.setdefault(_lower.upper(), _latin)
+# Mapped with str.replace, char by char: faster than str.translate on text in other scripts.
+_CONFUSABLE_ITEMS = tuple(_CONFUSABLE_PAIRS.items())
+_HAS_CONFUSABLE = re.compile(
+    f"[{_char_class(ord(c) for c in _CONFUSABLE_PAIRS if ord(c) < 0x10000)}]"
+    "|[\U0001f150-\U0001f169\U0001f170-\U0001f189\U0001f1e6-\U0001f1ff]"
+)
 
-# Leetspeak, read only inside a word that also has letters ("c4s1n0"), so numbers stay numbers.
+# Leetspeak, read only inside a word that also has letters ("c4s1n0"), so numbers stay numbers;
+# "!" and "|" only between letters, since at the edge of a word they are punctuation.
 _LEET = str.maketrans({
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
     "@": "a", "$": "s", "!": "i", "|": "l", "€": "e", "¢": "c",
 })
-_LEET_WORD = re.compile(r"(?<![^\W_])(?<![@$!|€¢])(?:[^\W_]|[@$!|€¢])*?[013456789@$!|€¢](?:[^\W_]|[@$!|€¢])*")
-_LETTER = re.compile(r"[^\W\d_]")
-_DIGIT = re.compile(r"\d")
+_LEET_SYMBOLS = "@$!|€¢"
+_EDGE_MARKS = "!|"
 
+# ASCII fast path: one bytes.translate lower-cases, blanks every character that cannot be part
+# of a word and deletes control characters; str.split then yields the words.
+_ASCII_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789@$!|"
+_ASCII_SPLIT = bytes(
+    c + 32 if 65 <= c <= 90 else c if c in _ASCII_WORD_BYTES else 32 for c in range(256)
+)
+_ASCII_CONTROLS = bytes(c for c in [*range(32), 127] if chr(c) not in "\t\n\v\f\r")
+_ASCII_NOT_LETTER = bytes(c for c in range(256) if not (65 <= c <= 90 or 97 <= c <= 122))
+_ASCII_NOT_CAPITAL = bytes(c for c in range(256) if not 65 <= c <= 90)
+
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _WORD = re.compile(r"[^\W_]+")
-_SINGLE = r"(?<![^\W_])[^\W_](?![^\W_])"
-_SPACED_RUN = re.compile(rf"{_SINGLE}(?:[\W_]+{_SINGLE})+")
-_STRETCHED = re.compile(r"(?<![^\W_])[^\W_]*?([^\W_])\1\1[^\W_]*")
+_TOKEN = re.compile(r"[\w@$!|€¢]+")  # on text without "_"
+_TRIPLE_LETTER = re.compile(r"([^\W\d_])\1\1")
+_STRETCHED_WORD = re.compile(r"(?<!\S)\S*?([^\W\d_])\1\1\S*")
 _REPEATS = re.compile(r"(.)\1+")
 # Scripts written without spaces between words: configured words in them match as substrings.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
                        "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
 
-def _unleet(match: re.Match) -> str:
+def _drop_invisible(text: str, marks_too: bool = False) -> str:
+    text = (_BMP_DROP if marks_too else _BMP_INVISIBLE).sub("", text)
+    if _ASTRAL.search(text):
+        text = (_ASTRAL_DROP if marks_too else _ASTRAL_INVISIBLE).sub("", text)
+    return text
+
+
+def _fold(text: str) -> str:
+    """Lower case, compatibility forms and look-alikes mapped, marks and invisibles dropped."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, _ASCII_CONTROLS).decode("ascii").lower()
+    text = _drop_invisible(unicodedata.normalize("NFKD", text), marks_too=True)
+    if _HAS_CONFUSABLE.search(text):
+        for char, latin in _CONFUSABLE_ITEMS:
+            if char in text:
+                text = text.replace(char, latin)
+    # Case folding can yield new marks and compatibility characters (İ → i̇), so decompose after.
+    return _drop_invisible(unicodedata.normalize("NFKD", text.casefold()), marks_too=True)
+
+
+def _reads_as_leet(core: str) -> bool:
+    """A word with letters ("c4s1n0"), or of symbols only ("@$$"), is leetspeak; "2024" is not."""
+    return any(map(str.isalpha, core)) or (len(core) > 1 and not any(map(str.isdigit, core)))
+
+
+def _unleet_word(word: str) -> str:
+    """A raw word (letters, digits, leet symbols) as space-separated matching words."""
+    core = word.strip(_EDGE_MARKS)
+    if _reads_as_leet(core):
+        core = core.translate(_LEET)
+    return core if core.isalnum() else " ".join(_WORD.findall(core))
+
+
+def _unleet_in_place(match: re.Match) -> str:
     word = match.group()
-    core = word.strip("!|")  # "!" and "|" at the edge of a word are punctuation
-    if not (_LETTER.search(core) or (len(core) > 1 and not _DIGIT.search(core))):
+    core = word.strip(_EDGE_MARKS)
+    if not _reads_as_leet(core):
         return word
-    start = len(word) - len(word.lstrip("!|"))
+    start = len(word) - len(word.lstrip(_EDGE_MARKS))
     return word[:start] + core.translate(_LEET) + word[start + len(core):]
 
 
 def normalize(text: str) -> str:
     """The matching form of `text`: what a reader sees, spelled in plain lower-case Latin letters."""
-    if text.isascii():
-        if _INVISIBLE.search(text):
-            text = _INVISIBLE.sub("", text)
-        text = text.lower()
+    folded = _fold(text).replace("_", " ")
+    return _TOKEN.sub(_unleet_in_place, folded)
+
+
+def _words(text: str) -> list[str]:
+    """The words of `normalize(text)`, computed without building the normalized string."""
+    folded = text if text.isascii() else _fold(text)  # the ASCII table lower-cases by itself
+    if folded.isascii():
+        raw = folded.encode("ascii").translate(_ASCII_SPLIT, _ASCII_CONTROLS).decode("ascii").split()
     else:
-        text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
-        if _HAS_CONFUSABLE.search(text):
-            text = text.translate(_CONFUSABLES)
-        # Case folding can produce new precomposed letters and marks (İ → i̇), so decompose again.
-        text = unicodedata.normalize("NFKD", text.casefold())
-        text = _MARKS.sub("", text)
-        if _HAS_CONFUSABLE.search(text):
-            text = text.translate(_CONFUSABLES)
-    return _LEET_WORD.sub(_unleet, text)
+        raw = _TOKEN.findall(folded.replace("_", " "))
+    changed = {}
+    for word in set(raw):
+        if not word.isalpha():
+            matching = _unleet_word(word)
+            if matching != word:
+                changed[word] = matching
+    if changed:
+        raw = " ".join([changed.get(word, word) for word in raw]).split()
+    return raw
 
 
 def fingerprint(body: str) -> str:
     """A stable hash of the words of `body`, blind to case, spacing, punctuation and markup."""
-    words = " ".join(_WORD.findall(normalize(body)))
-    return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(" ".join(_words(body)).encode(), digest_size=16).hexdigest()
 
 
 def name_key(name: str) -> str:
@@ -145,60 +206,85 @@ def name_key(name: str) -> str:
 
 def visible_length(text: str) -> int:
     """Length of `text` without invisible characters and surrounding white space."""
-    return len(_INVISIBLE.sub("", text).strip())
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_CONTROLS).strip())
+    return len(_drop_invisible(text).strip())
 
 
 def capitals_share(text: str) -> tuple[int, float]:
     """(number of letters, share of them that are capitals) in `text`."""
-    letters = "".join(_LETTER.findall(text))
-    if not letters:
-        return 0, 0.0
-    capitals = len(letters) - len(_UPPER.sub("", letters))
-    return len(letters), capitals / len(letters)
-
-
-def character_floods(text: str, min_run: int) -> list[str]:
-    """Characters repeated at least `min_run` times in a row (white space and markdown rules aside)."""
-    pattern = _flood_pattern(min_run)
-    return list(dict.fromkeys(match.group(1) for match in pattern.finditer(text)))
+    if text.isascii():
+        data = text.encode("ascii")
+        letters = len(data.translate(None, _ASCII_NOT_LETTER))
+        capitals = len(data.translate(None, _ASCII_NOT_CAPITAL))
+    else:
+        # ASCII counted as bytes, the rest character by character.
+        data = text.encode("ascii", "ignore")
+        others = _ASCII_RUNS.sub("", text)
+        letters = len(data.translate(None, _ASCII_NOT_LETTER)) + sum(map(str.isalpha, others))
+        capitals = len(data.translate(None, _ASCII_NOT_CAPITAL)) + sum(map(str.isupper, others))
+    return letters, (capitals / letters if letters else 0.0)
 
 
 _FLOOD_PATTERNS: dict[int, re.Pattern] = {}
 
 
-def _flood_pattern(min_run: int) -> re.Pattern:
+def character_floods(text: str, min_run: int) -> list[str]:
+    """Characters repeated at least `min_run` times in a row (white space and markdown rules aside)."""
+    # A run lies inside one white-space-separated chunk, and chunks that long are few.
+    chunks = [chunk for chunk in text.split() if len(chunk) >= min_run]
+    if not chunks:
+        return []
     pattern = _FLOOD_PATTERNS.get(min_run)
     if pattern is None:
         pattern = _FLOOD_PATTERNS[min_run] = re.compile(rf"([^\s\-=_*#~`.])\1{{{min_run - 1},}}")
-    return pattern
+    return list(dict.fromkeys(match.group(1) for match in pattern.finditer(" ".join(chunks))))
 
 
 @dataclass(frozen=True)
 class Tokens:
     """Text split once for matching; pass it to several matchers to normalize only once."""
 
-    normalized: str
     sequences: tuple[tuple[str, ...], ...]  # the words; again with spaced-out letters joined, if any
-    vocabulary: frozenset[str]  # every token of every sequence
+    vocabulary: frozenset[str]  # every word of every sequence
     squeezed: tuple[str, ...]  # words stretched by repeating a letter ("caaasino"), squeezed
+    unspaced: str  # the sequences one a line, if a word is in a script written without spaces, else ""
 
 
-def _join_spaced(match: re.Match) -> str:
-    joined = "".join(_WORD.findall(match.group()))
-    return joined.translate(_LEET) if _LETTER.search(joined) else joined
+def _join_spaced_letters(words: list[str]) -> list[str]:
+    """"c a s i n o" → "casino": runs of one-character words joined (and read as leetspeak)."""
+    joined: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1:
+            run.append(word)
+            continue
+        if len(run) > 1:
+            letters = "".join(run)
+            joined.append(letters.translate(_LEET) if _reads_as_leet(letters) else letters)
+        else:
+            joined.extend(run)
+        run = []
+        if word:
+            joined.append(word)
+    return joined
 
 
 def tokenize(text: str) -> Tokens:
-    """Normalize `text` and split it into the token sequences `WordMatcher.find` looks up."""
-    normalized = normalize(text)
-    words = tuple(_WORD.findall(normalized))
-    sequences = (words,)
-    joined, runs = _SPACED_RUN.subn(_join_spaced, normalized)
-    if runs:
-        sequences += (tuple(_WORD.findall(joined)),)
-    squeezed = tuple(_REPEATS.sub(r"\1", m.group()) for m in _STRETCHED.finditer(joined))
+    """Normalize `text` and split it into the word sequences `WordMatcher.find` looks up."""
+    words = _words(text)
+    sequences = (tuple(words),)
+    if b"\x01\x01" in bytes(map((1).__eq__, map(len, words))):  # two one-letter words in a row
+        sequences += (tuple(_join_spaced_letters(words)),)
     vocabulary = frozenset(words).union(*sequences[1:])
-    return Tokens(normalized, sequences, vocabulary, squeezed)
+    listed = " ".join(vocabulary)
+    squeezed = ()
+    if _TRIPLE_LETTER.search(listed):
+        squeezed = tuple(_REPEATS.sub(r"\1", m.group()) for m in _STRETCHED_WORD.finditer(listed))
+    unspaced = ""
+    if not listed.isascii() and _UNSPACED.search(listed):
+        unspaced = "\n".join(" ".join(sequence) for sequence in sequences)
+    return Tokens(sequences, vocabulary, squeezed, unspaced)
 
 
 class WordMatcher:
@@ -206,10 +292,10 @@ class WordMatcher:
 
     def __init__(self, words: Iterable[str]) -> None:
         self._words: list[str] = []
-        self._singles: dict[str, list[int]] = {}  # token → indexes of configured words
+        self._singles: dict[str, list[int]] = {}  # word → indexes of configured words
         self._squeezed: dict[str, list[int]] = {}
-        self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}  # first token → phrases
-        unspaced: dict[str, list[int]] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}  # first word → phrases
+        self._unspaced: dict[str, list[int]] = {}
         for word in words:
             key = tokenize(word).sequences[-1]
             if not key:
@@ -217,18 +303,18 @@ class WordMatcher:
             index = len(self._words)
             self._words.append(word)
             if _UNSPACED.search(" ".join(key)):
-                unspaced.setdefault(" ".join(key), []).append(index)
+                self._unspaced.setdefault(" ".join(key), []).append(index)
             elif len(key) > 1:
                 self._phrases.setdefault(key[0], []).append((key, index))
             else:
-                token = key[0]
-                self._singles.setdefault(token, []).append(index)
-                if "l" in token:  # "ki11" reads 1 as i, but meant l
-                    self._singles.setdefault(token.replace("l", "i"), []).append(index)
-                self._squeezed.setdefault(_REPEATS.sub(r"\1", token), []).append(index)
-        self._unspaced = unspaced
+                single = key[0]
+                self._singles.setdefault(single, []).append(index)
+                if "l" in single:  # "ki11": leetspeak reads 1 as i, but here it stood for l
+                    self._singles.setdefault(single.replace("l", "i"), []).append(index)
+                self._squeezed.setdefault(_REPEATS.sub(r"\1", single), []).append(index)
         self._unspaced_pattern = (
-            re.compile("|".join(map(re.escape, sorted(unspaced, key=len, reverse=True)))) if unspaced else None
+            re.compile("|".join(map(re.escape, sorted(self._unspaced, key=len, reverse=True))))
+            if self._unspaced else None
         )
 
     def __len__(self) -> int:
@@ -240,15 +326,15 @@ class WordMatcher:
             return []
         tokens = text if isinstance(text, Tokens) else tokenize(text)
         hits: set[int] = set()
-        for token in tokens.vocabulary & self._singles.keys():
-            hits.update(self._singles[token])
-        for token in tokens.squeezed:
-            hits.update(self._squeezed.get(token, ()))
+        for word in tokens.vocabulary & self._singles.keys():
+            hits.update(self._singles[word])
+        for word in tokens.squeezed:
+            hits.update(self._squeezed.get(word, ()))
         for first in tokens.vocabulary & self._phrases.keys():
             for sequence in tokens.sequences:
                 hits.update(_phrase_hits(sequence, first, self._phrases[first]))
-        if self._unspaced_pattern is not None and _UNSPACED.search(tokens.normalized):
-            for match in self._unspaced_pattern.finditer(tokens.normalized):
+        if self._unspaced_pattern is not None and tokens.unspaced:
+            for match in self._unspaced_pattern.finditer(tokens.unspaced):
                 hits.update(self._unspaced[match.group()])
         return [self._words[index] for index in sorted(hits)]
 
@@ -264,4 +350,3 @@ def _phrase_hits(sequence: tuple[str, ...], first: str, phrases: list[tuple[tupl
             if sequence[position:position + len(key)] == key:
                 yield index
         start = position + 1
-

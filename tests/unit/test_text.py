@@ -1,5 +1,7 @@
 """Matching form and word matcher: evasions are caught, innocent words are not."""
 
+import re
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -158,6 +160,11 @@ def test_normalize_is_idempotent(text):
     assert normalize(once) == once
 
 
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="aAbB14@$!|_ .-\u200bсАο\u0301Éß"))
+def test_tokenize_yields_the_words_of_the_normalized_text(text):
+    assert tokenize(text).sequences[0] == tuple(re.findall(r"[^\W_]+", normalize(text)))
+
+
 @pytest.mark.parametrize(
     ("configured", "text"),
     [
@@ -240,3 +247,8 @@ def test_capitals_share_counts_letters_in_any_script(text, letters, share):
 )
 def test_character_floods_finds_long_runs_of_one_character(text, floods):
     assert character_floods(text, 12) == floods
+
+
+@given(st.text(min_size=1, max_size=30).filter(lambda word: tokenize(word).sequences[0]))
+def test_any_configured_word_is_found_in_a_sentence_that_contains_it(word):
+    assert WordMatcher([word]).find(f"Well, {word}. Yes") == [word]
