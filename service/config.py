@@ -101,6 +101,7 @@ def _database_url(url: str | None) -> str | None:
 
 class TestConfig(Config):
     TESTING = True
+    CACHE_TTL_SECONDS = 0.0  # tests that exercise the cache set their own
     SECRET_KEY = "test-secret-key-not-for-production"
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False

@@ -7,7 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api import cors
-from service.api.http import conditional, current_client, json_response, require_json_body
+from service.api.http import (current_client, etag_matches, json_bytes, json_response, not_modified,
+                              require_json_body)
 from service.errors import Forbidden
 from service.schemas import (CommentEditSchema, CommentCreateSchema, CommentSchema, CreatedCommentSchema,
                              ThreadQuerySchema, ThreadSchema)
@@ -58,9 +59,14 @@ class SiteComments(MethodView):
 
         An article nobody has commented on yet is an empty thread, not a 404.
         """
-        payload = threads.thread(site, query["article"], order=query["order"], page=query["page"],
-                                 per_page=query["per_page"])
-        return conditional(json_response(payload), THREAD_CACHE)
+        state = threads.article_state(site, query["article"])
+        variant = (query["order"], query["page"], query["per_page"])
+        etag = state.tag("json", *variant)
+        if etag_matches(etag):
+            return not_modified(etag, THREAD_CACHE)
+        body = threads.thread_json(state, query["article"], order=query["order"], page=query["page"],
+                                   per_page=query["per_page"])
+        return json_bytes(body, etag, THREAD_CACHE)
 
     @blp.arguments(CommentCreateSchema)
     @blp.response(201, CreatedCommentSchema, description="Published.")

@@ -29,6 +29,21 @@ def json_response(payload, status: int = 200) -> Response:
     return response
 
 
+def etag_matches(etag: str) -> bool:
+    """If-None-Match compares weakly (RFC 9110); `etag` is unquoted."""
+    return request.if_none_match.contains_weak(etag)
+
+
+def not_modified(etag: str, cache_control: str) -> Response:
+    return Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": cache_control})
+
+
+def json_bytes(body: bytes, etag: str, cache_control: str) -> Response:
+    """A JSON body already encoded (and cached) elsewhere."""
+    return Response(body, mimetype="application/json",
+                    headers={"ETag": f'"{etag}"', "Cache-Control": cache_control})
+
+
 def conditional(response: Response, cache_control: str) -> Response:
     """ETag from the body, and a 304 when the client already has it."""
     response.headers["Cache-Control"] = cache_control

@@ -9,12 +9,14 @@ import sqlalchemy as sa
 
 from service.errors import Conflict
 from service.extensions import db
+from service.services import read_cache
 from service.models import Article, Comment, CommentStatus, ModerationEvent, utcnow
 from service.moderation.transitions import TransitionError, check_transition, counter_deltas
 
 
 def bump_article(article_id: int, approved: int = 0, pending: int = 0) -> None:
     """Counters and version change in one UPDATE, so concurrent writers never lose a step."""
+    read_cache.forget_counts()
     db.session.execute(
         sa.update(Article)
         .where(Article.id == article_id)

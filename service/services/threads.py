@@ -1,59 +1,107 @@
 """The read paths: a thread of approved comments and the counts of many articles.
 
-These run on every page view of every embedding blog, so they use one indexed Core query
-each, build plain dicts, and never count rows: counts come from the stored counters.
+These run on every page view of every embedding blog. Each is one indexed query at most:
+counts come from the stored counters (never COUNT(*)), threads are rendered once per article
+version and served from the per-process cache (see read_cache), and a client that already
+has the current version gets a 304 from the version alone.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
-from service.services.sites import get_site
+from service.services import read_cache
+from service.errors import NotFound
 
 _THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
                    Comment.created_at, Comment.edited_at)
 
 
 def site_id_for(slug: str) -> int:
-    return get_site(slug).id
+    def load() -> int:
+        found = db.session.execute(sa.select(Site.id).where(Site.slug == slug)).scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"No site {slug!r}.")
+        return found
+
+    return read_cache.site_id(slug, load)
 
 
 def counts(site_slug: str, keys: list[str]) -> dict[str, int]:
     site_id = site_id_for(site_slug)
-    rows = db.session.execute(
-        sa.select(Article.key, Article.approved_count).where(Article.site_id == site_id, Article.key.in_(keys))
-    ).all()
-    found = dict(rows)
-    return {key: found.get(key, 0) for key in keys}
 
-
-def thread(site_slug: str, key: str, *, order: str = "oldest", page: int = 1, per_page: int = 50) -> dict:
-    site_id = site_id_for(site_slug)
-    article = db.session.execute(
-        sa.select(Article.id, Article.approved_count).where(Article.site_id == site_id, Article.key == key)
-    ).first()
-    roots: list[dict] = []
-    if article is not None:
+    def load(missing: list[str]) -> dict[str, int]:
         rows = db.session.execute(
-            sa.select(*_THREAD_COLUMNS)
-            .where(Comment.article_id == article.id, Comment.status == CommentStatus.APPROVED)
-            .order_by(Comment.created_at, Comment.id)
+            sa.select(Article.key, Article.approved_count)
+            .where(Article.site_id == site_id, Article.key.in_(missing))
         ).all()
-        roots = nest(key, rows)
+        return dict(rows)
+
+    return read_cache.get_counts(site_id, keys, load)
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What decides whether a cached rendering is current: the article's id and version."""
+
+    site_id: int
+    article_id: int | None  # None: nobody has commented yet
+    version: int
+    approved_count: int
+
+    def tag(self, *variant) -> str:
+        """An (unquoted) entity tag for one rendering of this version of the thread."""
+        parts = [str(self.article_id or f"s{self.site_id}"), str(self.version), *map(str, variant)]
+        return ".".join(parts)
+
+
+def article_state(site_slug: str, key: str) -> ArticleState:
+    site_id = site_id_for(site_slug)
+    row = db.session.execute(
+        sa.select(Article.id, Article.version, Article.approved_count)
+        .where(Article.site_id == site_id, Article.key == key)
+    ).first()
+    if row is None:
+        return ArticleState(site_id, None, 0, 0)
+    return ArticleState(site_id, row.id, row.version, row.approved_count)
+
+
+def thread_json(state: ArticleState, key: str, *, order: str, page: int, per_page: int) -> bytes:
+    """The thread as JSON bytes, built once per article version and variant."""
+    cache_key = ("thread-json", state.site_id, state.article_id, key, state.version, order, page, per_page)
+    return read_cache.get_rendered(cache_key, lambda: json.dumps(
+        thread(state, key, order=order, page=page, per_page=per_page),
+        ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def thread(state: ArticleState, key: str, *, order: str = "oldest", page: int = 1, per_page: int = 50) -> dict:
+    roots = approved_roots(state.article_id, key) if state.article_id else []
     if order == "newest":
         roots.reverse()
     start = (page - 1) * per_page
     return {
         "article": key,
-        "count": article.approved_count if article is not None else 0,
+        "count": state.approved_count,
         "order": order,
         "page": page,
         "per_page": per_page,
         "total_threads": len(roots),
         "comments": roots[start:start + per_page],
     }
+
+
+def approved_roots(article_id: int, key: str) -> list[dict]:
+    rows = db.session.execute(
+        sa.select(*_THREAD_COLUMNS)
+        .where(Comment.article_id == article_id, Comment.status == CommentStatus.APPROVED)
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    return nest(key, rows)
 
 
 def comment_dict(row, key: str) -> dict:

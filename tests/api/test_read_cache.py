@@ -1,0 +1,62 @@
+"""Caches on the read paths stay correct when several processes serve.
+
+Each app below has its own cache, as each gunicorn worker does; they share the database.
+"""
+
+import time
+
+from service.services.status import change_status
+from tests.factories import make_comment, make_site
+
+COUNTS = "/api/v1/sites/blog/counts"
+THREAD = "/api/v1/sites/blog/comments"
+
+
+def test_a_count_lags_another_process_by_at_most_the_ttl(make_app):
+    reader, writer = make_app(CACHE_TTL_SECONDS=0.5), make_app(CACHE_TTL_SECONDS=0.5)
+    with writer.app_context():
+        site = make_site()
+        held = make_comment(site, "a", status="pending")
+        site_id, held_id = site.id, held.id
+    reader_client = reader.test_client()
+    assert reader_client.get(COUNTS, query_string={"article": "a"}).json == {"counts": {"a": 0}}
+    with writer.app_context():
+        from service.extensions import db
+        from service.models import Comment
+
+        change_status(db.session.get(Comment, held_id), "approved", site_id=site_id, actor="moderator")
+        db.session.commit()
+    deadline = time.monotonic() + 0.5 + 0.3
+    while reader_client.get(COUNTS, query_string={"article": "a"}).json["counts"]["a"] != 1:
+        assert time.monotonic() < deadline, "the count lagged the approval by more than the TTL"
+        time.sleep(0.05)
+
+
+def test_a_process_sees_its_own_writes_at_once(make_app):
+    app = make_app(CACHE_TTL_SECONDS=60)
+    with app.app_context():
+        client = app.test_client()
+        make_site()
+        assert client.get(COUNTS, query_string={"article": "a"}).json == {"counts": {"a": 0}}
+        client.post(THREAD, json={"article": "a", "author": "Ann", "body": "hi"})
+        assert client.get(COUNTS, query_string={"article": "a"}).json == {"counts": {"a": 1}}
+
+
+def test_a_thread_is_never_stale_even_across_processes(make_app):
+    reader, writer = make_app(CACHE_TTL_SECONDS=60), make_app(CACHE_TTL_SECONDS=60)
+    with writer.app_context():
+        site = make_site()
+        make_comment(site, "a", body="first")
+        site_id = site.id
+    reader_client = reader.test_client()
+    first = reader_client.get(THREAD, query_string={"article": "a"})
+    assert [c["body_html"] for c in first.json["comments"]] == ["<p>first</p>"]
+    with writer.app_context():
+        from service.extensions import db
+        from service.models import Site
+
+        make_comment(db.session.get(Site, site_id), "a", body="second")
+    second = reader_client.get(THREAD, query_string={"article": "a"},
+                               headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200
+    assert [c["body_html"] for c in second.json["comments"]] == ["<p>first</p>", "<p>second</p>"]
