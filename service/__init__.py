@@ -14,6 +14,7 @@ from service.api import init_api
 from service.config import Config, finalize
 from service.errors import register_error_handlers
 from service.extensions import db, limiter, migrate
+from service.services import read_cache
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -30,6 +31,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     limiter.init_app(app)
+    read_cache.init_app(app)
     auth.init_app(app)
     init_api(app)
     headers.init_app(app)
