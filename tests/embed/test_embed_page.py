@@ -45,6 +45,9 @@ def test_empty_thread_invites_the_first_comment(client, site):
     assert "Comments (0)" in html
     assert "Be the first to write one." in html
     assert 'name="form_token"' in html
+    for field, label in [("author", "Name"), ("email", "Email (optional)"), ("website", "Website (optional)"),
+                         ("body", "Comment")]:
+        assert f'<label for="f-{field}">{label}</label>' in html
 
 
 def test_author_and_website_are_escaped_and_only_http_websites_become_links(client, site):
