@@ -24,6 +24,20 @@ blp.before_request(require_json_body)
 csrf.exempt(blp)  # session writes are checked for the X-CSRFToken header in require_api_actor
 
 AUTH_ERRORS = ((401, "No session or API token."), (403, "Not a moderator of this comment's site."))
+SECURITY = [{"bearerToken": []}, {"moderatorSession": []}]
+SECURITY_SCHEMES = {
+    "bearerToken": {"type": "http", "scheme": "bearer",
+                    "description": "An API token from `flask --app wsgi tokens create`."},
+    "moderatorSession": {"type": "apiKey", "in": "cookie", "name": "session",
+                         "description": "A logged-in moderator's session; writes also need X-CSRFToken."},
+}
+
+
+@blp.record_once
+def _document_security(state) -> None:
+    spec = state.app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec
+    for name, scheme in SECURITY_SCHEMES.items():
+        spec.components.security_scheme(name, scheme)
 
 
 def comment_payload(comment, site_slug: str, article_key: str, reasons: list) -> dict:
@@ -64,7 +78,7 @@ def documented(*extra, blueprint: Blueprint = blp):
     def decorate(func):
         for code, text in AUTH_ERRORS + extra:
             func = blueprint.alt_response(code, schema="Error", description=text)(func)
-        return func
+        return blueprint.doc(security=SECURITY)(func)
     return decorate
 
 

@@ -236,3 +236,34 @@ def test_event_log_is_keyset_paginated_newest_first_and_scoped(client, blog, oth
     ids = [e["id"] for e in first["events"] + second["events"]]
     assert ids == sorted(ids, reverse=True)
     assert {e["article"] for e in first["events"] + second["events"]} == {"post-1"}
+
+
+def test_concurrent_decisions_on_the_same_revision_let_exactly_one_win(make_app):
+    """Real threads, each its own request and database session: one 200, the rest 409."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.services import tokens
+    from tests.factories import make_site
+
+    app = make_app()
+    with app.app_context():
+        site = make_site("blog")
+        comment = make_comment(site, status="pending")
+        comment_id, article_id = comment.id, comment.article_id
+        headers = {"Authorization": "Bearer " + tokens.create_token("t", site_slugs=["blog"])[1]}
+        db.session.remove()
+
+    def act(status: str) -> int:
+        return app.test_client().patch(f"{URL}/{comment_id}", json={"status": status, "revision": 1},
+                                       headers=headers).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(act, ["approved", "rejected", "spam", "approved", "rejected", "spam"]))
+    assert sorted(codes) == [200] + [409] * 5
+    with app.app_context():
+        article = db.session.get(Article, article_id)
+        final = db.session.get(Comment, comment_id)
+        assert final.revision == 2
+        assert (article.approved_count, article.pending_count) == (int(final.status.value == "approved"), 0)
+        events = db.session.execute(sa.select(sa.func.count()).select_from(ModerationEvent)).scalar_one()
+        assert events == 2

@@ -91,3 +91,17 @@ def valid_body(method: str, rule: str, comment_id: int) -> dict | None:
     if rule.endswith("/policy"):
         return {"mode": "pre"}
     return {"status": "approved"}
+
+
+def test_openapi_documents_every_moderation_operation_with_its_security_and_refusals(app, client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert set(spec["components"]["securitySchemes"]) >= {"bearerToken", "moderatorSession"}
+    documented = {(method.upper(), path) for path, item in spec["paths"].items()
+                  for method in item if path.startswith(PREFIX) and method != "parameters"}
+    expected = {(method, rule.replace("<int:", "{").replace("<string:", "{").replace(">", "}"))
+                for method, rule in moderation_routes(app)}
+    assert documented == expected
+    for method, path in documented:
+        operation = spec["paths"][path][method.lower()]
+        assert {"401", "403"} <= set(operation["responses"]), (method, path)
+        assert operation["security"] == [{"bearerToken": []}, {"moderatorSession": []}]
