@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _char_class(code_points: Iterable[int]) -> str:
@@ -69,6 +70,7 @@ _CONFUSABLE_PAIRS = {
     "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
     "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ӏ": "l", "ԛ": "q", "ԝ": "w",
     "ү": "y", "һ": "h", "ԁ": "d", "ь": "b", "г": "r", "п": "n", "ѡ": "w", "ѵ": "v",
+    "ᲀ": "b", "ᲂ": "o", "ᲃ": "c", "ᲄ": "t", "ᲅ": "t",  # old forms that case-fold to the above
     # Greek
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϲ": "C",
@@ -104,7 +106,6 @@ _LEET = str.maketrans({
     "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b", "9": "g",
     "@": "a", "$": "s", "!": "i", "|": "l", "€": "e", "¢": "c",
 })
-_LEET_SYMBOLS = "@$!|€¢"
 _EDGE_MARKS = "!|"
 
 # ASCII fast path: one bytes.translate lower-cases, blanks every character that cannot be part
@@ -139,13 +140,14 @@ def _fold(text: str) -> str:
     """Lower case, compatibility forms and look-alikes mapped, marks and invisibles dropped."""
     if text.isascii():
         return text.encode("ascii").translate(None, _ASCII_CONTROLS).decode("ascii").lower()
+    # After NFKD and without marks, no character case-folds to a mark or a decomposable one
+    # (checked over all of Unicode), and the look-alike table covers both cases.
     text = _drop_invisible(unicodedata.normalize("NFKD", text), marks_too=True)
     if _HAS_CONFUSABLE.search(text):
         for char, latin in _CONFUSABLE_ITEMS:
             if char in text:
                 text = text.replace(char, latin)
-    # Case folding can yield new marks and compatibility characters (İ → i̇), so decompose after.
-    return _drop_invisible(unicodedata.normalize("NFKD", text.casefold()), marks_too=True)
+    return text.casefold()
 
 
 def _reads_as_leet(core: str) -> bool:
@@ -199,6 +201,7 @@ def fingerprint(body: str) -> str:
     return hashlib.blake2b(" ".join(_words(body)).encode(), digest_size=16).hexdigest()
 
 
+@lru_cache(maxsize=4096)  # block lists compare every name block on every submission
 def name_key(name: str) -> str:
     """The form author names are compared in: normalized words separated by single spaces."""
     return " ".join(tokenize(name).sequences[-1])

@@ -1,11 +1,13 @@
 """Matching form and word matcher: evasions are caught, innocent words are not."""
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given, strategies as st
 
 from service.moderation.text import (
+    _CONFUSABLE_ITEMS,
     WordMatcher,
     capitals_share,
     character_floods,
@@ -252,3 +254,20 @@ def test_character_floods_finds_long_runs_of_one_character(text, floods):
 @given(st.text(min_size=1, max_size=30).filter(lambda word: tokenize(word).sequences[0]))
 def test_any_configured_word_is_found_in_a_sentence_that_contains_it(word):
     assert WordMatcher([word]).find(f"Well, {word}. Yes") == [word]
+
+
+def test_no_character_case_folds_back_into_a_look_alike_or_a_mark():
+    # normalize() maps look-alikes and drops marks before case folding, which is safe only if
+    # folding never brings either back. Every cased letter is in the first two planes.
+    look_alikes = dict(_CONFUSABLE_ITEMS)
+    escaped = []
+    for code_point in range(0x20000):
+        char = chr(code_point)
+        if char in look_alikes or unicodedata.category(char) in ("Mn", "Me", "Cs"):
+            continue
+        if unicodedata.normalize("NFKD", char) != char:
+            continue  # decomposed before case folding
+        folded = char.casefold()
+        if unicodedata.normalize("NFKD", folded) != folded or any(c in look_alikes for c in folded):
+            escaped.append(char)
+    assert escaped == []
