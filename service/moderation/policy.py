@@ -26,6 +26,8 @@ MAX_WORD_LENGTH = 100
 
 @dataclass(frozen=True)
 class Policy:
+    """One site's (or article's) moderation settings; build it with `load_policy` to validate."""
+
     mode: str = "post"
     trust_enabled: bool = True
     trusted_after: int = 1
