@@ -19,11 +19,12 @@ CSRF_EXEMPT_PREFIXES = ("/api/", "/embed")
 
 def init_app(app: Flask) -> None:
     """Register the UI and turn on CSRF checks for every form post in the app, except the
-    blueprints registered so far under CSRF_EXEMPT_PREFIXES: the JSON API, and the embed
-    page, which is posted from a third-party iframe that carries no session cookie and
-    carries its own signed form token instead."""
+    blueprints registered so far whose routes all lie under CSRF_EXEMPT_PREFIXES: the JSON
+    API, and the embed page, which is posted from a third-party iframe that carries no
+    session cookie and has its own signed form token instead."""
     csrf.init_app(app)
-    for blueprint in app.blueprints.values():
-        if (blueprint.url_prefix or "").startswith(CSRF_EXEMPT_PREFIXES):
+    for name, blueprint in app.blueprints.items():
+        rules = [rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(name + ".")]
+        if rules and all(rule.startswith(CSRF_EXEMPT_PREFIXES) for rule in rules):
             csrf.exempt(blueprint)
     app.register_blueprint(bp)

@@ -29,7 +29,12 @@ def _require_login():
 
 @bp.app_context_processor
 def _inject_actor():
-    return {"actor": current_actor() if request and request.blueprint == bp.name else None}
+    if not request or request.blueprint != bp.name:
+        return {"actor": None}
+    try:
+        return {"actor": current_actor()}
+    except HTTPException:  # rendering the error page of a refused token
+        return {"actor": None}
 
 
 def actor() -> Actor:

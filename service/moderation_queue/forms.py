@@ -93,28 +93,29 @@ def policy_from_form(form, current: dict) -> tuple[dict, dict]:
     """Turn the policy page's fields into typed policy data, shaped like `current`.
 
     Returns (data, errors): lists are one entry per line, numbers parsed, checkboxes present
-    or not; a field that cannot be parsed gets an error message instead of a value.
+    or not, fields not sent unchanged; a field that cannot be parsed gets an error message.
     """
     data: dict = {}
     errors: dict = {}
     for key, value in current.items():
         raw = form.get(key)
         if isinstance(value, bool):
-            data[key] = raw == "on"
+            data[key] = raw == "on"  # an unticked checkbox is simply absent
+            continue
+        if raw is None:  # a field the page did not send keeps its value
+            data[key] = value
         elif isinstance(value, list):
-            data[key] = [line.strip() for line in (raw or "").splitlines() if line.strip()]
-        elif key == "close_after_days" or isinstance(value, (int, float)) or value is None:
-            text = (raw or "").strip()
-            if not text:
-                if value is None or key == "close_after_days":
-                    data[key] = None
-                else:
-                    errors[key] = ["Enter a number."]
-                continue
-            try:
-                data[key] = float(text) if isinstance(value, float) else int(text)
-            except ValueError:
+            data[key] = [line.strip() for line in raw.splitlines() if line.strip()]
+        elif isinstance(value, str):
+            data[key] = raw.strip()
+        elif not raw.strip():
+            if value is None or key == "close_after_days":  # the one setting that may be "never"
+                data[key] = None
+            else:
                 errors[key] = ["Enter a number."]
         else:
-            data[key] = (raw or "").strip()
+            try:
+                data[key] = float(raw) if isinstance(value, float) else int(raw)
+            except ValueError:
+                errors[key] = ["Enter a number."]
     return data, errors
