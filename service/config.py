@@ -123,6 +123,7 @@ def finalize(conf: dict, instance_path: str) -> None:
         # SQLite serialises writers; a generous busy timeout turns contention into waiting.
         options = dict(conf.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 15})
+        options["pool_pre_ping"] = False  # a local file has no connection to lose
         conf["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

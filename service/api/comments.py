@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api import cors
+from service.api.query import thread_query
 from service.api.http import (current_client, etag_matches, json_bytes, json_response, not_modified,
                               require_json_body)
 from service.errors import Forbidden
@@ -51,14 +52,17 @@ def comment_payload(comment, article_key: str) -> dict:
 
 @blp.route("/sites/<string:site>/comments")
 class SiteComments(MethodView):
-    @blp.arguments(ThreadQuerySchema, location="query")
+    @blp.doc(parameters=[{"in": "query", "schema": ThreadQuerySchema}])
     @blp.response(200, ThreadSchema)
+    @blp.alt_response(304, description="The client's copy (If-None-Match) is current.")
     @blp.alt_response(404, schema="Error", description="No such site.")
-    def get(self, query: dict, site: str):
+    @blp.alt_response(422, schema="Error", description="Invalid query parameters.")
+    def get(self, site: str):
         """The approved comments of one article, replies nested, oldest first.
 
         An article nobody has commented on yet is an empty thread, not a 404.
         """
+        query = thread_query(request.args)
         state = threads.article_state(site, query["article"])
         variant = (query["order"], query["page"], query["per_page"])
         etag = state.tag("json", *variant)

@@ -18,13 +18,28 @@ from service.models import Article, Comment, CommentStatus, Site
 from service.services import read_cache
 from service.errors import NotFound
 
-_THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
-                   Comment.created_at, Comment.edited_at)
+# Built once: the hot paths only bind parameters (SQLAlchemy caches their compiled form).
+_SITE_ID = sa.select(Site.id).where(Site.slug == sa.bindparam("slug"))
+_ARTICLE_STATE = sa.select(Article.id, Article.version, Article.approved_count).where(
+    Article.site_id == sa.bindparam("site_id"), Article.key == sa.bindparam("key"))
+_COUNTS = sa.select(Article.key, Article.approved_count).where(
+    Article.site_id == sa.bindparam("site_id"), Article.key.in_(sa.bindparam("keys", expanding=True)))
+_THREAD_ROWS = (
+    sa.select(Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
+              Comment.created_at, Comment.edited_at)
+    .where(Comment.article_id == sa.bindparam("article_id"), Comment.status == CommentStatus.APPROVED)
+    .order_by(Comment.created_at, Comment.id)
+)
+
+
+def _run(statement, **params):
+    """Core execution on the session's connection: no ORM work on the read paths."""
+    return db.session.connection().execute(statement, params)
 
 
 def site_id_for(slug: str) -> int:
     def load() -> int:
-        found = db.session.execute(sa.select(Site.id).where(Site.slug == slug)).scalar_one_or_none()
+        found = _run(_SITE_ID, slug=slug).scalar_one_or_none()
         if found is None:
             raise NotFound(f"No site {slug!r}.")
         return found
@@ -36,11 +51,7 @@ def counts(site_slug: str, keys: list[str]) -> dict[str, int]:
     site_id = site_id_for(site_slug)
 
     def load(missing: list[str]) -> dict[str, int]:
-        rows = db.session.execute(
-            sa.select(Article.key, Article.approved_count)
-            .where(Article.site_id == site_id, Article.key.in_(missing))
-        ).all()
-        return dict(rows)
+        return dict(_run(_COUNTS, site_id=site_id, keys=missing).all())
 
     return read_cache.get_counts(site_id, keys, load)
 
@@ -62,10 +73,7 @@ class ArticleState:
 
 def article_state(site_slug: str, key: str) -> ArticleState:
     site_id = site_id_for(site_slug)
-    row = db.session.execute(
-        sa.select(Article.id, Article.version, Article.approved_count)
-        .where(Article.site_id == site_id, Article.key == key)
-    ).first()
+    row = _run(_ARTICLE_STATE, site_id=site_id, key=key).first()
     if row is None:
         return ArticleState(site_id, None, 0, 0)
     return ArticleState(site_id, row.id, row.version, row.approved_count)
@@ -96,12 +104,7 @@ def thread(state: ArticleState, key: str, *, order: str = "oldest", page: int = 
 
 
 def approved_roots(article_id: int, key: str) -> list[dict]:
-    rows = db.session.execute(
-        sa.select(*_THREAD_COLUMNS)
-        .where(Comment.article_id == article_id, Comment.status == CommentStatus.APPROVED)
-        .order_by(Comment.created_at, Comment.id)
-    ).all()
-    return nest(key, rows)
+    return nest(key, _run(_THREAD_ROWS, article_id=article_id).all())
 
 
 def comment_dict(row, key: str) -> dict:
