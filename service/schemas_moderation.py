@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from service.moderation.sanitize import clean_text
-from service.schemas import ArticleKey, CleanString, ReasonSchema, validate_body
+from service.schemas import ArticleKey, Body, CleanString, ReasonSchema, SafeString, validate_body
 from service.services.blocks import AUTHOR_KINDS, KINDS
 from service.services.flags import REASONS
 from service.services.moderation_actions import MAX_BULK
@@ -21,25 +21,30 @@ QUERY_ID = {"validate": validate.Range(min=1, max=2**53)}  # query strings carry
 class Note(fields.String):
     """A free-text note for the history: control characters removed, at most 1,000 characters."""
 
+    MAX = 1000
+
     def __init__(self, **kwargs) -> None:
-        super().__init__(load_default=None, allow_none=True, validate=validate.Length(max=1000), **kwargs)
+        super().__init__(load_default=None, allow_none=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=True) or None
+        text = clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=True)
+        if len(text) > self.MAX:
+            raise ValidationError(f"Longer than maximum length {self.MAX}.")
+        return text or None
 
 
 class ModerationQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    site = fields.String(load_default=None, validate=validate.Length(max=64))
+    site = SafeString(load_default=None, validate=validate.Length(max=64))
     status = fields.String(load_default="all", validate=validate.OneOf(STATUS_FILTERS))
     article = ArticleKey(load_default=None)
-    q = fields.String(load_default=None, validate=validate.Length(max=200),
+    q = SafeString(load_default=None, validate=validate.Length(max=200),
                       metadata={"description": "Text in the body or the author's name."})
-    author = fields.String(load_default=None, validate=validate.Length(max=200))
-    email = fields.String(load_default=None, validate=validate.Length(max=254))
-    ip_hash = fields.String(load_default=None, validate=validate.Length(max=64))
+    author = SafeString(load_default=None, validate=validate.Length(max=200))
+    email = SafeString(load_default=None, validate=validate.Length(max=254))
+    ip_hash = SafeString(load_default=None, validate=validate.Length(max=64))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -83,7 +88,7 @@ class TextEditSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    body = fields.String(required=True, validate=validate_body)
+    body = Body(required=True, validate=validate_body)
     note = Note()
     revision = fields.Integer(load_default=None, allow_none=True, **ID)
 
@@ -130,7 +135,7 @@ class BlockCreateSchema(Schema):
         unknown = RAISE
 
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    value = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    value = SafeString(required=True, validate=validate.Length(min=1, max=254))
     expires_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=timezone.utc)
     note = CleanString(load_default=None, allow_none=True, max_length=500)
 
@@ -170,10 +175,10 @@ class DryRunSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    body = fields.String(required=True, validate=validate.Length(min=1, max=100_000))
+    body = Body(required=True, validate=validate_body)
     author = CleanString(load_default="", max_length=200)
-    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
-    website = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2048))
+    email = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    website = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048))
 
 
 class DryRunResultSchema(Schema):
@@ -224,7 +229,7 @@ class EventLogQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    site = fields.String(load_default=None, validate=validate.Length(max=64))
+    site = SafeString(load_default=None, validate=validate.Length(max=64))
     moderator = fields.Integer(load_default=None, **QUERY_ID)
     before = fields.Integer(load_default=None, metadata={"description": "The last event id of the previous page."},
                             **QUERY_ID)

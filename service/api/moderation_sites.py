@@ -12,11 +12,12 @@ from flask_smorest import Blueprint
 from service.api.http import require_json_body
 from service.api.moderation import block_payload, documented
 from service.auth import guard_api, require_actor, require_admin, require_site_access
+from service.errors import NotFound
 from service.extensions import csrf
 from service.schemas_moderation import (BlockCreateSchema, BlockListSchema, BlockQuerySchema, BlockSchema,
                                         DryRunResultSchema, DryRunSchema, PolicyInputSchema, PolicySchema)
 from service.services import blocks, policies
-from service.services.sites import get_site
+from service.services.sites import SLUG, get_site
 
 blp = Blueprint("moderation_sites", __name__, url_prefix="/api/v1/moderation/sites",
                 description="A site's blocks and moderation policy (moderator session or API token).")
@@ -30,6 +31,8 @@ NO_SITE = (404, "No such site.")
 def _site(slug: str):
     """The site, if the caller moderates it."""
     actor = require_actor()
+    if not SLUG.match(slug):  # never let an unstorable path segment reach the database
+        raise NotFound(f"No site {slug!r}.")
     site = get_site(slug)
     require_site_access(actor, site.id)
     return actor, site
