@@ -125,6 +125,10 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last change of the text
+    # The reader asked for mail when someone replies (needs an email; one click unsubscribes).
+    notify_replies: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Where an imported comment came from ("disqus:123", "wxr:45"): a second import skips it.
+    source_key: Mapped[str | None] = mapped_column(sa.String(200))
 
     article: Mapped[Article] = relationship()
 
@@ -178,6 +182,9 @@ class Moderator(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Changes when the password changes or the moderator logs out everywhere: old sessions die.
     session_nonce: Mapped[str] = mapped_column(sa.String(64), default="")
+    # Mail about held comments and reports: "immediate", "digest" or "off".
+    notify: Mapped[str] = mapped_column(sa.String(16), default="immediate", server_default="immediate")
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(secondary=moderator_site)
@@ -223,3 +230,53 @@ class Block(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("moderator.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Webhook(db.Model):
+    """A site's subscription: events are POSTed as JSON, signed with the secret (HMAC-SHA256)."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(sa.String(2048))
+    # Kept as given: the receiver verifies signatures with the same secret.
+    secret: Mapped[str] = mapped_column(sa.String(128))
+    events: Mapped[list] = mapped_column(sa.JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxMessage(db.Model):
+    """Something to deliver after the request that caused it (a webhook call, a mail), written
+    in that request's transaction so that it survives restarts; a worker drains it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))  # "webhook" | "email"
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(sa.String(64))  # e.g. "comment.held"
+    webhook_id: Mapped[int | None] = mapped_column(sa.ForeignKey("webhook.id", ondelete="CASCADE"))
+    recipient: Mapped[str | None] = mapped_column(sa.String(254))  # for mail
+    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeliveryAttempt(db.Model):
+    """One try at delivering an outbox message: the delivery log admins read."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_code: Mapped[int | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(sa.String(1000))
+    duration_ms: Mapped[int] = mapped_column(default=0)
