@@ -9,7 +9,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from markupsafe import escape
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
 DEFAULT_LANGUAGE = "en"
@@ -26,6 +27,12 @@ def catalogue(lang: str) -> dict[str, str]:
         lang = DEFAULT_LANGUAGE
     with open(MESSAGES_DIR / f"{lang}.json", encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def catalogue_json(lang: str) -> Markup:
+    """The catalogue for the page's script, safe inside <script type="application/json">."""
+    return htmlsafe_json_dumps(catalogue(lang))
 
 
 def pick_language(*candidates: str | None) -> str:

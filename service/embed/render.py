@@ -8,8 +8,11 @@ article, and one indexed query for its approved comments.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,8 +26,18 @@ from service.models import Article, Comment, CommentStatus, Site
 from service.services.threads import nest
 
 PER_PAGE = 50
+THREAD_CACHE_SIZE = 512
 _THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
                    Comment.created_at, Comment.edited_at)
+
+# Built once: constructing a statement costs more than running it on these indexed lookups.
+_SITE_BY_SLUG = sa.select(Site.id, Site.slug, Site.name, Site.origins, Site.policy, Site.settings) \
+    .where(Site.slug == sa.bindparam("slug"))
+_ARTICLE_BY_KEY = sa.select(Article.id, Article.approved_count, Article.version, Article.closed, Article.created_at) \
+    .where(Article.site_id == sa.bindparam("site_id"), Article.key == sa.bindparam("key"))
+_APPROVED_THREAD = sa.select(*_THREAD_COLUMNS) \
+    .where(Comment.article_id == sa.bindparam("article_id"), Comment.status == CommentStatus.APPROVED) \
+    .order_by(Comment.created_at, Comment.id)
 
 
 @dataclass(frozen=True)
@@ -43,12 +56,11 @@ class ArticleRow:
     count: int
     version: int
     closed: bool
+    created: datetime | None = None
 
 
 def load_site(slug: str) -> SiteRow:
-    row = db.session.execute(
-        sa.select(Site.id, Site.slug, Site.name, Site.origins, Site.policy, Site.settings).where(Site.slug == slug)
-    ).first()
+    row = db.session.execute(_SITE_BY_SLUG, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"No site {slug!r}.")
     policy = row.policy if isinstance(row.policy, dict) else {}
@@ -57,13 +69,10 @@ def load_site(slug: str) -> SiteRow:
 
 
 def load_article(site: SiteRow, key: str) -> ArticleRow:
-    row = db.session.execute(
-        sa.select(Article.id, Article.approved_count, Article.version, Article.closed)
-        .where(Article.site_id == site.id, Article.key == key)
-    ).first()
+    row = db.session.execute(_ARTICLE_BY_KEY, {"site_id": site.id, "key": key}).first()
     if row is None:
         return ArticleRow(None, 0, 0, False)
-    return ArticleRow(row.id, row.approved_count, row.version, bool(row.closed))
+    return ArticleRow(row.id, row.approved_count, row.version, bool(row.closed), row.created_at)
 
 
 def limit_depth(comments: list[dict], max_depth: int, depth: int = 1) -> list[dict]:
@@ -99,11 +108,7 @@ def thread(site: SiteRow, article: ArticleRow, key: str, order: str, page: int) 
     """One page of top-level comments (with their replies) and the number of pages."""
     if article.id is None:
         return [], 1
-    rows = db.session.execute(
-        sa.select(*_THREAD_COLUMNS)
-        .where(Comment.article_id == article.id, Comment.status == CommentStatus.APPROVED)
-        .order_by(Comment.created_at, Comment.id)
-    ).all()
+    rows = db.session.execute(_APPROVED_THREAD, {"article_id": article.id}).all()
     roots = nest(key, rows)
     if order == "newest":
         roots.reverse()
@@ -116,15 +121,57 @@ def short_date(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
 
 
+class ThreadCache:
+    """Rendered threads per process, keyed by the article's `version` (bumped in every
+    transaction that changes its comments), so an entry can be stale only if it is never asked
+    for again. The database stays the one copy of the truth: every request reads the version."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def thread_cache() -> ThreadCache:
+    """One cache per app (so one app's rows never answer for another's database)."""
+    return current_app.extensions.setdefault("embed_threads", ThreadCache(THREAD_CACHE_SIZE))
+
+
 def render_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order: str, page: int,
                   base_query: dict) -> Markup:
-    """The thread section of the page, as HTML. `base_query` (article, lang, order, theme) is
-    what its reply and page links keep."""
+    """The thread section of the page, as HTML: built on a miss, else from the cache.
+    `base_query` (article, lang, order, theme) is what its reply and page links keep."""
+    cache_key = (site.id, site.settings["reply_depth"], article.id, article.created, article.version, key, lang,
+                 order, page, tuple(sorted(base_query.items())))
+    cache = thread_cache()
+    html = cache.get(cache_key)
+    if html is None:
+        html = _build_thread(site, article, key, lang, order, page, base_query)
+        cache.put(cache_key, html)
+    return html
+
+
+def _build_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order: str, page: int,
+                  base_query: dict) -> Markup:
     comments, pages = thread(site, article, key, order, page)
     template = current_app.jinja_env.get_template("embed/thread.html")
     return Markup(template.render(comments=comments, pages=pages, page=min(page, pages), m=Messages(lang),
                                   site=site, key=key, lang=lang, order=order, short_date=short_date,
-                                  base_query=base_query))
+                                  link_query=urlencode(base_query)))
 
 
 def own_pending(article: ArticleRow, ids: list[int], key: str) -> list[dict]:

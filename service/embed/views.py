@@ -20,7 +20,7 @@ from service.api import cors
 from service.api.http import current_client
 from service.embed import render
 from service.embed.assets import asset_version
-from service.embed.i18n import Messages, catalogue, pick_language
+from service.embed.i18n import Messages, catalogue_json, pick_language
 from service.embed.schemas import FORM_FIELDS, OPTIONAL_FORM_FIELDS, EmbedQuerySchema
 from service.embed.settings import theme_from_query
 from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessable
@@ -37,9 +37,12 @@ OWN_SALT = "embed-own-comment"
 ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(?::[0-9]{1,5})?$")
 
 
+_QUERY = EmbedQuerySchema()  # built once: a schema instance is reusable and costly to build
+
+
 def _query() -> dict:
     try:
-        return EmbedQuerySchema().load(request.args.to_dict())
+        return _QUERY.load(request.args.to_dict())
     except ValidationError as exc:
         raise BadRequest("This comments page needs a valid ?article=ID.", errors={"query": exc.messages}) from None
 
@@ -102,7 +105,7 @@ def _render(page: Page, *, status: dict | None = None, form: dict | None = None,
     reply_to = page.query["reply"] if form is None else _int(form.get("parent_id"))
     own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key)
     html = render_template(
-        "embed/page.html", page=page, m=m, messages=catalogue(page.lang), site=page.site, article=page.article,
+        "embed/page.html", page=page, m=m, messages_json=catalogue_json(page.lang), site=page.site, article=page.article,
         thread_html=render.render_thread(page.site, page.article, page.key, page.lang, page.order, page.page,
                                          page.base),
         own_pending=own, status=status, form=form or {}, errors=errors or {}, reply_to=reply_to,
