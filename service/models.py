@@ -101,6 +101,7 @@ class Comment(db.Model):
         sa.Index("ix_comment_fingerprint", "fingerprint"),
         sa.Index("ix_comment_author_key", "author_key_hash", "status"),
         sa.Index("ix_comment_parent", "parent_id"),
+        sa.Index("uq_comment_article_source_key", "article_id", "source_key", unique=True),
         sa.Index("ix_comment_reported_created", "created_at", postgresql_where=sa.text("flag_count > 0"),
                  sqlite_where=sa.text("flag_count > 0")),
     )
