@@ -51,6 +51,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     HSTS_SECONDS = 0  # >0 sends Strict-Transport-Security (only behind TLS)
     PUBLIC_URL: str | None = None  # the service's own URL, for links in mail and embeds
+    SMTP_HOST: str | None = None  # None: no mail is sent (nor queued)
+    SMTP_PORT = 25
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = False
+    MAIL_FROM: str | None = None  # None: comments@ the host of PUBLIC_URL
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -84,6 +90,12 @@ class Config:
         conf["REMEMBER_COOKIE_SECURE"] = conf["SESSION_COOKIE_SECURE"]
         conf["HSTS_SECONDS"] = _int(env, "HSTS_SECONDS", 0)
         conf["PUBLIC_URL"] = env.get("PUBLIC_URL") or None
+        conf["SMTP_HOST"] = env.get("SMTP_HOST") or None
+        conf["SMTP_PORT"] = _int(env, "SMTP_PORT", cls.SMTP_PORT)
+        conf["SMTP_USER"] = env.get("SMTP_USER") or None
+        conf["SMTP_PASSWORD"] = env.get("SMTP_PASSWORD") or None
+        conf["SMTP_STARTTLS"] = _bool(env.get("SMTP_STARTTLS"), False)
+        conf["MAIL_FROM"] = env.get("MAIL_FROM") or None
         if conf["REDIS_URL"]:
             conf["RATELIMIT_STORAGE_URI"] = conf["REDIS_URL"]
         return conf
