@@ -57,6 +57,13 @@ class Config:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = False
     MAIL_FROM: str | None = None  # None: comments@ the host of PUBLIC_URL
+    METRICS_ENABLED = True  # per-request timings and counters for /metrics
+    METRICS_TOKEN: str | None = None  # a scraper sending `Authorization: Bearer <token>` may read /metrics
+    METRICS_ALLOW = "127.0.0.1,::1"  # addresses or networks that may read /metrics without the token
+    PROMETHEUS_MULTIPROC_DIR: str | None = None  # shared by gunicorn workers: /metrics sums them all
+    LOG_FORMAT = "text"  # "json" (one object per line) or "text"; production defaults to json
+    LOG_LEVEL = "INFO"
+    ACCESS_LOG = False  # one line per request from the app (gunicorn writes its own access log)
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -96,6 +103,14 @@ class Config:
         conf["SMTP_PASSWORD"] = env.get("SMTP_PASSWORD") or None
         conf["SMTP_STARTTLS"] = _bool(env.get("SMTP_STARTTLS"), False)
         conf["MAIL_FROM"] = env.get("MAIL_FROM") or None
+        conf["METRICS_ENABLED"] = _bool(env.get("METRICS_ENABLED"), True)
+        conf["METRICS_TOKEN"] = env.get("METRICS_TOKEN") or None
+        conf["METRICS_ALLOW"] = env.get("METRICS_ALLOW", cls.METRICS_ALLOW)
+        conf["PROMETHEUS_MULTIPROC_DIR"] = env.get("PROMETHEUS_MULTIPROC_DIR") or None
+        production = conf["SERVICE_ENV"] == "production"
+        conf["LOG_FORMAT"] = (env.get("LOG_FORMAT") or ("json" if production else "text")).strip().lower()
+        conf["LOG_LEVEL"] = (env.get("LOG_LEVEL") or cls.LOG_LEVEL).strip().upper()
+        conf["ACCESS_LOG"] = _bool(env.get("ACCESS_LOG"), False)
         if conf["REDIS_URL"]:
             conf["RATELIMIT_STORAGE_URI"] = conf["REDIS_URL"]
         return conf
