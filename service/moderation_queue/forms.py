@@ -12,7 +12,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from service.models import utcnow
+from service.moderation.sanitize import clean_text
 from service.moderation.transitions import STATUSES
+
+
+def one_line(value):
+    """Control characters (NUL among them, which PostgreSQL text refuses) never reach a query."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def multi_line(value):
+    return clean_text(value, multiline=True) if isinstance(value, str) else value
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -21,7 +31,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", filters=[one_line], validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me logged in on this device", default=False)
     next = HiddenField()
@@ -34,7 +44,7 @@ class PlainForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=list(STATUSES), validators=[InputRequired()])
     revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    note = StringField("Note", filters=[one_line], validators=[Optional(), Length(max=1000)])
     next = HiddenField()
 
 
@@ -51,8 +61,8 @@ class BulkForm(FlaskForm):
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField("Text", validators=[DataRequired(), Length(max=10_000)])
-    note = StringField("Why (kept in the history)", validators=[Optional(), Length(max=1000)])
+    body = TextAreaField("Text", filters=[multi_line], validators=[DataRequired(), Length(max=10_000)])
+    note = StringField("Why (kept in the history)", filters=[one_line], validators=[Optional(), Length(max=1000)])
     revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
 
 
@@ -65,7 +75,7 @@ class BlockForm(FlaskForm):
                                                 SelectChoice("name", "Name")],
                                default=["email", "ip"])
     expires = SelectField("Expires", choices=EXPIRY_CHOICES, default="")
-    note = StringField("Note", validators=[Optional(), Length(max=500)])
+    note = StringField("Note", filters=[one_line], validators=[Optional(), Length(max=500)])
     next = HiddenField()
 
     def expires_at(self):
@@ -77,16 +87,16 @@ class CloseForm(FlaskForm):
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField("Name", filters=[one_line], validators=[DataRequired(), Length(max=100)])
     is_admin = BooleanField("Administrator (every site)")
     sites = MultiCheckboxField("Sites", choices=[])
 
 
 class DryRunForm(FlaskForm):
-    author = StringField("Name", default="Reader", validators=[Length(max=200)])
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
-    website = StringField("Website", validators=[Optional(), Length(max=2048)])
-    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
+    author = StringField("Name", default="Reader", filters=[one_line], validators=[Length(max=200)])
+    email = StringField("Email", filters=[one_line], validators=[Optional(), Length(max=254)])
+    website = StringField("Website", filters=[one_line], validators=[Optional(), Length(max=2048)])
+    body = TextAreaField("Comment", filters=[multi_line], validators=[DataRequired(), Length(max=10_000)])
 
 
 def policy_from_form(form, current: dict) -> tuple[dict, dict]:
@@ -99,6 +109,7 @@ def policy_from_form(form, current: dict) -> tuple[dict, dict]:
     errors: dict = {}
     for key, value in current.items():
         raw = form.get(key)
+        raw = clean_text(raw, multiline=isinstance(value, list)) if raw is not None else None
         if isinstance(value, bool):
             data[key] = raw == "on"  # an unticked checkbox is simply absent
             continue

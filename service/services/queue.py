@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from service.extensions import db
+from service.moderation.sanitize import clean_text
 from service.models import Article, Comment, CommentStatus, Flag, Site
 from service.services.flags import thresholds
 from service.services.history import latest_reasons
@@ -36,7 +37,7 @@ class QueueFilters:
     @classmethod
     def from_args(cls, args) -> "QueueFilters":
         def clean(name: str) -> str | None:
-            value = (args.get(name) or "").strip()[:_FIELD_MAX]
+            value = clean_text(args.get(name) or "")[:_FIELD_MAX]
             return value or None
         return cls(**{name: clean(name) for name in cls.__dataclass_fields__})
 

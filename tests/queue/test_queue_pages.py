@@ -135,6 +135,22 @@ def test_garbage_query_arguments_fall_back_to_defaults(as_user, world, held):
                   "email=" + "x" * 5000):
         assert client.get("/moderate/?" + query).status_code == 200, query
     assert client.get("/moderate/comments/999999").status_code == 404
+    assert client.get("/moderate/?email=%00&q=a%00b&author=%00&ip_hash=%00").status_code == 200
+
+
+def test_nul_bytes_in_forms_never_reach_the_database(as_user, world, held):
+    anonymous = as_user(None)
+    assert anonymous.post("/moderate/login", data={"email": "mod@example.org\x00", "password": "x"}).status_code == 401
+    client = as_user("mod@example.org")
+    assert client.post(f"/moderate/comments/{held.id}/edit", data={"body": "new\x00 text", "note": "n\x00"}
+                       ).status_code == 302
+    assert client.post(f"/moderate/comments/{held.id}/status", data={"status": "approved", "note": "\x00"}
+                       ).status_code == 302
+    assert client.post(f"/moderate/comments/{held.id}/block", data={"kinds": "ip", "note": "\x00x"}).status_code == 302
+    assert client.post("/moderate/sites/blog/policy/dry-run", data={"author": "\x00", "email": "a\x00@b.c",
+                                                                   "body": "hi\x00"}).status_code == 200
+    db.session.refresh(held)
+    assert held.body == "new text" and held.status == CommentStatus.APPROVED
     assert client.get("/moderate/sites/missing/").status_code == 404
 
 
