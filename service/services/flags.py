@@ -16,6 +16,7 @@ from service.errors import Conflict, NotFound
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Flag, Site
 from service.services.comments import Client
+from service.services.events import emit
 from service.services.policies import site_policy
 from service.services.status import change_status
 
@@ -64,6 +65,8 @@ def _flag_once(comment_id: int, reason: str, note: str | None, client: Client, *
                        .values(flag_count=Comment.flag_count + 1).execution_options(synchronize_session=False))
     count = db.session.execute(sa.select(Comment.flag_count).where(Comment.id == comment.id)).scalar_one()
     to_review, hide_flagged = thresholds(site)
+    if count == to_review:  # once, as the reports reach the threshold (a decision resets the count)
+        emit("comment.reported", comment, site.id, actor="readers", flags=count)
     if hide and hide_flagged and count >= to_review and comment.status == CommentStatus.APPROVED:
         message = f"Reported by {count} readers; hidden until a moderator decides."
         try:

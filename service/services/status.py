@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from service.errors import Conflict
 from service.extensions import db
-from service.services import read_cache
+from service.services import events, read_cache
 from service.models import Article, Comment, CommentStatus, ModerationEvent, utcnow
 from service.moderation.transitions import TransitionError, check_transition, counter_deltas
 
@@ -32,8 +32,10 @@ def record_new(comment: Comment, site_id: int, reasons: Iterable[dict] = (), act
     check_transition(None, status)
     approved, pending = counter_deltas(None, status)
     bump_article(comment.article_id, approved, pending)
+    reasons = list(reasons)
+    events.emit_new(comment, site_id, reasons, actor)  # outbox rows only; the worker delivers
     db.session.add(ModerationEvent(comment_id=comment.id, site_id=site_id, actor=actor,
-                                   from_status=None, to_status=status, reasons=list(reasons)))
+                                   from_status=None, to_status=status, reasons=reasons))
 
 
 def change_status(comment: Comment, to_status: str, *, site_id: int, actor: str,
@@ -61,8 +63,10 @@ def change_status(comment: Comment, to_status: str, *, site_id: int, actor: str,
         raise Conflict("Someone else changed this comment first; reload to see its current state.")
     approved, pending = counter_deltas(from_status, to_status)
     bump_article(comment.article_id, approved, pending)
+    reasons = list(reasons)
+    events.emit_status(comment, site_id, to_status, reasons, actor)  # before the event row: see emit
     event = ModerationEvent(comment_id=comment.id, site_id=site_id, actor=actor, moderator_id=moderator_id,
-                            from_status=from_status, to_status=to_status, reasons=list(reasons), note=note)
+                            from_status=from_status, to_status=to_status, reasons=reasons, note=note)
     db.session.add(event)
     db.session.expire(comment)
     return event

@@ -1,0 +1,166 @@
+"""What happened to a comment, turned into outbox rows: webhook calls and notification mail.
+
+`emit` is called from the status functions (and the reader-report path) inside the caller's
+transaction and only inserts rows: nothing here touches the network, so delivery never slows
+the request, and the rows commit or roll back with the change they describe. The worker
+(`flask --app wsgi worker`, see service/services/outbox.py) delivers them.
+
+Events and when they fire:
+- `comment.created`: every new comment, whatever its first status.
+- `comment.held`: a comment enters `pending` (a new held comment, or one moved back to review).
+- `comment.approved`: a comment is published (at once, or by a moderator).
+- `comment.rejected`: a comment enters `rejected` or `spam`.
+- `comment.reported`: reader reports reach the site's `flags_to_review`.
+
+Payloads carry what a receiver can show publicly and nothing more: never the commenter's email
+or IP hash, and reasons without the values they matched (a block rule matches the email).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+import sqlalchemy as sa
+from flask import current_app
+
+from service.extensions import db
+from service.models import Article, Comment, ModerationEvent, Moderator, OutboxMessage, Site, Webhook, \
+    moderator_site, utcnow
+
+EVENTS = ("comment.created", "comment.held", "comment.approved", "comment.rejected", "comment.reported")
+STATUS_EVENTS = {"pending": "comment.held", "approved": "comment.approved",
+                 "rejected": "comment.rejected", "spam": "comment.rejected"}
+MODERATOR_MAIL_EVENTS = frozenset({"comment.held", "comment.reported"})
+REPLY_EVENT = "comment.reply"  # mail only: a reader's comment got a published reply
+
+
+def status_event(status: str) -> str | None:
+    """The event a comment entering `status` fires (none for `deleted`)."""
+    return STATUS_EVENTS.get(status)
+
+
+def emit(event: str, comment: Comment, site_id: int, *, status: str | None = None,
+         reasons: Iterable[dict] = (), actor: str = "rules", **extra) -> None:
+    """Queue everything `event` on `comment` calls for, in the caller's transaction (no commit).
+
+    `status` is the comment's status after the change (the caller may have updated the row
+    without refreshing the object); `extra` goes into the payload as it is. Call it before
+    the change's ModerationEvent is added: a reply's first publication is told from there
+    being no earlier one.
+    """
+    _emit([event], comment, site_id, status, reasons, actor, extra)
+
+
+def emit_new(comment: Comment, site_id: int, reasons: Iterable[dict], actor: str) -> None:
+    """A new comment: `comment.created`, then the event of its first status."""
+    status = comment.status.value
+    _emit(["comment.created", *filter(None, [status_event(status)])], comment, site_id, status, reasons,
+          actor, {})
+
+
+def emit_status(comment: Comment, site_id: int, to_status: str, reasons: Iterable[dict], actor: str) -> None:
+    """A comment moved to `to_status` (nothing for a move that has no event, like deletion)."""
+    event = status_event(to_status)
+    if event:
+        _emit([event], comment, site_id, to_status, reasons, actor, {})
+
+
+def _emit(names: list[str], comment: Comment, site_id: int, status: str | None, reasons: Iterable[dict],
+          actor: str, extra: dict) -> None:
+    unknown = [name for name in names if name not in EVENTS]
+    if unknown:
+        raise ValueError(f"Unknown event {unknown[0]!r}")
+    article = db.session.get(Article, comment.article_id)
+    site = db.session.get(Site, site_id)
+    status = status or comment.status.value
+    reasons = [{"code": r.get("code"), "verdict": r.get("verdict"), "message": r.get("message")}
+               for r in reasons]
+    now = utcnow()
+    webhooks = _active_webhooks(site_id)
+    mail_on = bool(current_app.config.get("SMTP_HOST"))
+    for event in names:
+        payload = comment_payload(event, comment, site, article, status, reasons, **extra)
+        for webhook in webhooks:
+            if event in (webhook.events or []):
+                db.session.add(OutboxMessage(kind="webhook", site_id=site_id, event=event, webhook_id=webhook.id,
+                                             payload=payload, status="pending", next_attempt_at=now))
+        if not mail_on:
+            continue
+        if event in MODERATOR_MAIL_EVENTS and _worth_a_mail(event, actor, reasons):
+            mail = {**payload, "body_text": comment.body, "site_name": site.name, "actor": actor}
+            for address in _immediate_moderators(site_id):
+                db.session.add(OutboxMessage(kind="email", site_id=site_id, event=event, recipient=address,
+                                             payload=mail, status="pending", next_attempt_at=now))
+        if event == "comment.approved" and comment.parent_id is not None:
+            _queue_reply_notification(comment, site, payload, now)
+
+
+def comment_payload(event: str, comment: Comment, site: Site, article: Article, status: str,
+                    reasons: list[dict], **extra) -> dict:
+    return {
+        "event": event,
+        "id": comment.id,
+        "site": site.slug,
+        "article": {"key": article.key, "url": article.url, "title": article.title},
+        "parent_id": comment.parent_id,
+        "author": comment.author,
+        "website": comment.website,
+        "status": status,
+        "body_html": comment.body_html,
+        "created": _iso(comment.created_at),
+        "occurred": _iso(utcnow()),
+        "reasons": reasons,
+        **extra,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _active_webhooks(site_id: int) -> list[Webhook]:
+    return list(db.session.execute(
+        sa.select(Webhook).where(Webhook.site_id == site_id, Webhook.active.is_(True)).order_by(Webhook.id)
+    ).scalars())
+
+
+def _worth_a_mail(event: str, actor: str, reasons: list[dict]) -> bool:
+    # A moderator who moved a comment back to review knows it is there; and a comment hidden
+    # because readers reported it has its own comment.reported mail already.
+    if event != "comment.held":
+        return True
+    return actor != "moderator" and not any(r.get("code") == "reported" for r in reasons)
+
+
+def _immediate_moderators(site_id: int) -> list[str]:
+    """Addresses of the active moderators of the site (administrators moderate every site)
+    who asked for mail as things happen."""
+    assigned = sa.select(moderator_site.c.moderator_id).where(moderator_site.c.site_id == site_id)
+    return list(db.session.execute(
+        sa.select(Moderator.email)
+        .where(Moderator.active.is_(True), Moderator.notify == "immediate",
+               sa.or_(Moderator.is_admin.is_(True), Moderator.id.in_(assigned)))
+        .order_by(Moderator.id)
+    ).scalars())
+
+
+def _queue_reply_notification(reply: Comment, site: Site, payload: dict, now: datetime) -> None:
+    """Mail the parent's author, if they asked for it, the first time a reply is published."""
+    parent = db.session.get(Comment, reply.parent_id)
+    if parent is None or not parent.notify_replies or not parent.email:
+        return
+    if reply.email and reply.email.strip().lower() == parent.email.strip().lower():
+        return  # answering oneself is no news
+    if parent.status.value != "approved":
+        return
+    published_before = db.session.execute(
+        sa.select(sa.func.count()).select_from(ModerationEvent)
+        .where(ModerationEvent.comment_id == reply.id, ModerationEvent.to_status == "approved")
+    ).scalar_one()
+    if published_before:
+        return  # approved, hidden, approved again: the reader heard about it the first time
+    mail = {**payload, "body_text": reply.body, "site_name": site.name, "notify_comment_id": parent.id,
+            "parent_author": parent.author}
+    db.session.add(OutboxMessage(kind="email", site_id=site.id, event=REPLY_EVENT, recipient=parent.email,
+                                 payload=mail, status="pending", next_attempt_at=now))
