@@ -90,6 +90,10 @@ class CommentCreateSchema(Schema):
                                metadata={"description": "The signed timestamp the comment form carries."})
     homepage = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048),
                              metadata={"description": "Leave empty. (A field for bots to fill.)"})
+    notify_replies = fields.Boolean(load_default=False,
+                                    metadata={"description": "Mail the author when a reply to this comment is "
+                                                             "published (needs `email`; every mail has a "
+                                                             "one-click unsubscribe)."})
 
     @validates("author")
     def _author(self, value: str, **_) -> None:
@@ -100,6 +104,8 @@ class CommentCreateSchema(Schema):
     def _clean(self, data: dict, **_) -> dict:
         if data.get("email"):
             data["email"] = data["email"].strip().lower()
+        elif data.get("notify_replies"):
+            raise ValidationError("Enter an email address to get replies by mail.", "notify_replies")
         website = data.get("website")
         if website is not None and website.strip():
             cleaned = clean_website(website)

@@ -57,6 +57,7 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
         status=CommentStatus(decision.status), ip_hash=client.ip_hash,
         user_agent=client.user_agent[:512], edit_token_hash=hash_token(edit_token),
         author_key_hash=author_key_hash, fingerprint=decision.fingerprint,
+        notify_replies=bool(data.get("notify_replies") and data.get("email")),
     )
     db.session.add(comment)
     db.session.flush()
