@@ -255,7 +255,7 @@ class Tokens:
 
 
 def _join_spaced_letters(words: list[str]) -> list[str]:
-    """"c a s i n o" → "casino": runs of one-character words joined (and read as leetspeak)."""
+    """Runs of one-character words joined into one word and read as leetspeak: c a s 1 n o → casino."""
     joined: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
