@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.cli import demo, history, moderators, policy, sites, tokens
+from service.cli import demo, export, history, imports, moderators, policy, sites, tokens
 
 
 def init_app(app: Flask) -> None:
     for group in (sites.group, demo.group, policy.policy_group, policy.moderation_group,
-                  policy.articles_group, moderators.group, tokens.group, history.group):
+                  policy.articles_group, moderators.group, tokens.group, history.group,
+                  imports.group, export.command):
         app.cli.add_command(group)
