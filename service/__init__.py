@@ -14,6 +14,7 @@ from service.api import init_api
 from service.config import Config, finalize
 from service.errors import register_error_handlers
 from service.extensions import db, limiter, migrate
+from service import notifications
 from service.services import read_cache
 
 
@@ -39,5 +40,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     cli.init_app(app)
     embed.init_app(app)
     demo.init_app(app)
+    notifications.init_app(app)
     moderation_queue.init_app(app)  # after the other blueprints: it exempts the JSON ones from form CSRF
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import comments, counts, docs, flags, moderation, moderation_sites, preview
+from service.api import comments, counts, docs, flags, moderation, moderation_sites, preview, webhooks
 from service.schemas import ErrorSchema
 
 
@@ -18,7 +18,7 @@ def init_api(app: Flask) -> Api:
     api = ServiceApi(app, spec_kwargs={
         "info": {"description": "Comments for blogs: submit, read, count and moderate."},
     })
-    for module in (comments, counts, flags, moderation, moderation_sites, preview):
+    for module in (comments, counts, flags, moderation, moderation_sites, preview, webhooks):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
     return api

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.cli import demo, export, history, imports, moderators, policy, sites, tokens
+from service.cli import backup, demo, export, history, imports, moderators, policy, privacy, sites, tokens, worker
 
 
 def init_app(app: Flask) -> None:
     for group in (sites.group, demo.group, policy.policy_group, policy.moderation_group,
                   policy.articles_group, moderators.group, tokens.group, history.group,
-                  imports.group, export.command):
+                  worker.worker, worker.webhooks_group, worker.notify_group, imports.group, export.command,
+                  privacy.group, backup.command):
         app.cli.add_command(group)

@@ -25,7 +25,7 @@ def moderation_routes(app) -> list[tuple[str, str]]:
 
 def fill(rule: str, comment_id: int, site: str = "other") -> str:
     return (rule.replace("<int:comment_id>", str(comment_id)).replace("<string:site>", site)
-            .replace("<int:block_id>", "1"))
+            .replace("<int:block_id>", "1").replace("<int:webhook_id>", "1"))
 
 
 def test_the_walk_finds_every_kind_of_route(app):
@@ -86,6 +86,8 @@ def valid_body(method: str, rule: str, comment_id: int) -> dict | None:
         return {}
     if rule.endswith("/blocks"):
         return {"kind": "email", "value": "x@example.org"}
+    if rule.endswith("/webhooks"):
+        return {"url": "https://example.org/hook"}
     if rule.endswith("/dry-run"):
         return {"body": "Hello"}
     if rule.endswith("/policy"):

@@ -1,0 +1,85 @@
+"""A site's webhooks: register, list, remove, and the delivery log admins read."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from service.delivery.webhooks import url_problem
+from service.errors import NotFound, field_error
+from service.extensions import db
+from service.models import DeliveryAttempt, OutboxMessage, Site, Webhook
+from service.services.events import EVENTS
+
+SECRET_MIN, SECRET_MAX = 16, 128
+DELIVERY_STATUSES = ("pending", "delivered", "failed")
+
+
+@dataclass
+class Delivery:
+    message: OutboxMessage
+    attempts: list[DeliveryAttempt]
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def create_webhook(site: Site, url: str, events: list[str] | tuple[str, ...] = (),
+                   secret: str | None = None) -> Webhook:
+    """Subscribe `url` to `events` (all of them when none are named). The secret signs every
+    call; one is generated when none is given, and the caller shows it to the admin once."""
+    problem = url_problem(url)
+    if problem:
+        raise field_error("url", problem)
+    chosen = list(dict.fromkeys(events)) or list(EVENTS)
+    unknown = [e for e in chosen if e not in EVENTS]
+    if unknown:
+        raise field_error("events", f"Unknown event {unknown[0]!r}; known: {', '.join(EVENTS)}.")
+    if secret is not None and not (SECRET_MIN <= len(secret) <= SECRET_MAX and secret.isprintable()
+                                   and secret.isascii() and not any(c.isspace() for c in secret)):
+        raise field_error("secret", f"A secret is {SECRET_MIN} to {SECRET_MAX} printable ASCII characters, "
+                                    "without spaces.")
+    webhook = Webhook(site_id=site.id, url=url, secret=secret or new_secret(), events=chosen, active=True)
+    db.session.add(webhook)
+    db.session.commit()
+    return webhook
+
+
+def list_webhooks(site: Site) -> list[Webhook]:
+    return list(db.session.execute(
+        sa.select(Webhook).where(Webhook.site_id == site.id).order_by(Webhook.id)
+    ).scalars())
+
+
+def get_webhook(webhook_id: int, site: Site | None = None) -> Webhook:
+    webhook = db.session.get(Webhook, webhook_id)
+    if webhook is None or (site is not None and webhook.site_id != site.id):
+        raise NotFound(f"No webhook {webhook_id}" + (f" on site {site.slug!r}." if site else "."))
+    return webhook
+
+
+def delete_webhook(webhook_id: int, site: Site | None = None) -> Webhook:
+    """Remove a webhook; its queued deliveries and their log go with it (ON DELETE CASCADE)."""
+    webhook = get_webhook(webhook_id, site)
+    db.session.delete(webhook)
+    db.session.commit()
+    return webhook
+
+
+def deliveries(site: Site, limit: int = 50, status: str | None = None) -> list[Delivery]:
+    """The site's webhook deliveries, newest first, each with its attempts (two queries)."""
+    query = sa.select(OutboxMessage).where(OutboxMessage.site_id == site.id, OutboxMessage.kind == "webhook")
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    messages = list(db.session.execute(query.order_by(OutboxMessage.id.desc()).limit(limit)).scalars())
+    by_message: dict[int, list[DeliveryAttempt]] = {m.id: [] for m in messages}
+    if messages:
+        for attempt in db.session.execute(
+            sa.select(DeliveryAttempt).where(DeliveryAttempt.message_id.in_(list(by_message)))
+            .order_by(DeliveryAttempt.id)
+        ).scalars():
+            by_message[attempt.message_id].append(attempt)
+    return [Delivery(message=m, attempts=by_message[m.id]) for m in messages]
