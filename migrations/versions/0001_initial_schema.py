@@ -63,7 +63,7 @@ def upgrade():
     sa.Column('key', sa.String(length=255), nullable=False),
     sa.Column('url', sa.String(length=2048), nullable=True),
     sa.Column('title', sa.String(length=300), nullable=True),
-    sa.Column('closed', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('closed', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('mode', sa.String(length=16), nullable=True),
     sa.Column('approved_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('pending_count', sa.Integer(), server_default='0', nullable=False),

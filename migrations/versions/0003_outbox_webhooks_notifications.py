@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('url', sa.String(length=2048), nullable=False),
     sa.Column('secret', sa.String(length=128), nullable=False),
     sa.Column('events', sa.JSON(), nullable=False),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_webhook_site_id_site'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook'))
@@ -66,7 +66,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_delivery_attempt_message_id'), ['message_id'], unique=False)
 
     with op.batch_alter_table('comment', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('notify_replies', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('notify_replies', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('source_key', sa.String(length=200), nullable=True))
 
     with op.batch_alter_table('moderator', schema=None) as batch_op:
