@@ -12,10 +12,12 @@ from service.extensions import db
 from service.models import Site
 
 MODES = ("pre", "post", "first-time")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 def get_site(slug: str) -> Site:
+    if not SLUG.fullmatch(slug):  # also keeps NUL and other unstorable text away from the database
+        raise NotFound(f"No site {slug!r}.")
     site = db.session.execute(db.select(Site).filter_by(slug=slug)).scalar_one_or_none()
     if site is None:
         raise NotFound(f"No site {slug!r}.")
@@ -35,7 +37,7 @@ def normalize_origin(origin: str) -> str:
 
 def create_site(slug: str, name: str | None = None, origins: tuple[str, ...] = (),
                 mode: str = "post") -> Site:
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise Unprocessable("A site slug is 1-64 lowercase letters, digits and dashes.")
     if mode not in MODES:
         raise Unprocessable(f"Moderation mode is one of {', '.join(MODES)}.")

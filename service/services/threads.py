@@ -17,6 +17,7 @@ from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
 from service.services import read_cache
 from service.errors import NotFound
+from service.services.sites import SLUG
 
 # Built once: the hot paths only bind parameters (SQLAlchemy caches their compiled form).
 _SITE_ID = sa.select(Site.id).where(Site.slug == sa.bindparam("slug"))
@@ -39,6 +40,8 @@ def _run(statement, **params):
 
 def site_id_for(slug: str) -> int:
     def load() -> int:
+        if not SLUG.fullmatch(slug):
+            raise NotFound(f"No site {slug!r}.")
         found = _run(_SITE_ID, slug=slug).scalar_one_or_none()
         if found is None:
             raise NotFound(f"No site {slug!r}.")
