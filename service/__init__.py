@@ -9,7 +9,8 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import auth, cli, demo, embed, headers, moderation_queue
+from service import auth, cli, demo, embed, headers, moderation_queue, ops
+from service import logging as service_logging
 from service.api import init_api
 from service.config import Config, finalize
 from service.errors import register_error_handlers
@@ -24,6 +25,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     settings.update(config or {})
     finalize(settings, app.instance_path)
     app.config.from_mapping(settings)
+    service_logging.init_app(app)  # first: every later hook and log line has the request id
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
@@ -33,6 +35,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     limiter.init_app(app)
     read_cache.init_app(app)
+    ops.init_app(app)
     auth.init_app(app)
     init_api(app)
     headers.init_app(app)

@@ -11,6 +11,7 @@ from service.errors import Forbidden, NotFound, field_error
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site, utcnow
 from service.moderation.sanitize import render_body
+from service.ops.metrics import count_submission
 from service.security import hash_token, new_token, token_matches
 from service.services import decisions
 from service.services.articles import get_or_create_article
@@ -63,6 +64,7 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
     db.session.flush()
     record_new(comment, site.id, decision.reasons)
     db.session.commit()
+    count_submission(decision.status)
 
     public = decision.public_status
     keeps_token = public in ("approved", "pending")

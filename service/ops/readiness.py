@@ -1,0 +1,97 @@
+"""Is this process ready for traffic: does the database answer, is its schema the one this code
+was written for (the Alembic head), and does Redis answer when it is configured?
+
+The code's head is read from the migration scripts once per process, when the app is built, so a
+deployment that swaps the files on disk does not change what a running process expects.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+
+from service.extensions import db, limiter
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "service_schema_heads"
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class Scripts:
+    heads: frozenset[str]
+    known: frozenset[str]  # every revision the scripts define
+
+
+@dataclass
+class Readiness:
+    ready: bool
+    reason: str
+    details: dict = field(default_factory=dict)
+
+    def payload(self) -> dict:
+        return {"status": "ready" if self.ready else "unavailable", "reason": self.reason, **self.details}
+
+
+@functools.lru_cache(maxsize=None)
+def load_scripts(directory: str) -> Scripts:
+    config = AlembicConfig()
+    config.set_main_option("script_location", directory)
+    scripts = ScriptDirectory.from_config(config)
+    return Scripts(frozenset(scripts.get_heads()), frozenset(rev.revision for rev in scripts.walk_revisions()))
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = load_scripts(app.extensions["migrate"].directory)
+
+
+def _database_revisions() -> set[str] | None:
+    """The revisions stamped in the database, or None when it was never migrated."""
+    with db.engine.connect() as conn:
+        if not sa.inspect(conn).has_table(VERSION_TABLE):
+            return None
+        return {row[0] for row in conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}"))}
+
+
+def _schema_verdict(current: set[str] | None, scripts: Scripts) -> Readiness:
+    expected = sorted(scripts.heads)
+    details = {"database_revision": sorted(current or []), "expected_revision": expected}
+    if current is None or not current:
+        return Readiness(False, "The database has no schema yet: run `flask --app wsgi db upgrade`.", details)
+    if current == scripts.heads:
+        return Readiness(True, "The database answers and its schema is at head.", details)
+    if current - scripts.known:
+        return Readiness(False, "The database is at a revision this code does not know "
+                                "(a newer version migrated it?).", details)
+    return Readiness(False, "The database schema is behind this code: run `flask --app wsgi db upgrade`.",
+                     details)
+
+
+def check() -> Readiness:
+    scripts = current_app.extensions[EXTENSION]
+    try:
+        current = _database_revisions()
+    except sa.exc.SQLAlchemyError as exc:
+        # The detail (host, driver message) goes to the log, not to whoever asked.
+        log.warning("readiness: database unreachable: %s", exc.__class__.__name__, exc_info=True)
+        return Readiness(False, "The database does not answer.", {"error": exc.__class__.__name__})
+    verdict = _schema_verdict(current, scripts)
+    if verdict.ready and current_app.config.get("REDIS_URL") and not _redis_answers():
+        return Readiness(False, "Redis (REDIS_URL, the shared rate-limit store) does not answer.",
+                         verdict.details)
+    return verdict
+
+
+def _redis_answers() -> bool:
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # noqa: BLE001 - any failure of the client means "not answering"
+        log.warning("readiness: Redis unreachable", exc_info=True)
+        return False

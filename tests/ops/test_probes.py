@@ -1,0 +1,121 @@
+"""/healthz (the process answers) and /readyz (the database answers and its schema is at head)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import event
+
+from service import create_app
+from service.extensions import db
+from service.ops.readiness import load_scripts
+from tests.conftest import settings_for
+
+HEAD = sorted(load_scripts(str(Path(__file__).parents[2] / "migrations")).heads)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    """An app on its own throwaway SQLite file (whatever database the suite runs on)."""
+    apps = []
+
+    def factory(name: str = "probe.db", **overrides):
+        app = create_app(settings_for(f"sqlite:///{tmp_path / name}", **overrides))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_healthz_answers_ok_without_touching_the_database(app, client):
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert statements == []
+
+
+def test_healthz_answers_even_when_the_database_is_unreachable(tmp_path):
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite'}"))
+    assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_readyz_is_200_when_the_schema_is_at_head(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ready", "reason": "The database answers and its schema is at head.",
+                             "database_revision": HEAD, "expected_revision": HEAD}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_is_503_when_the_database_is_one_migration_behind(sqlite_app):
+    app = sqlite_app()
+    with app.app_context():
+        upgrade()
+        downgrade(revision="-1")
+        behind = db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+        db.session.remove()
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json == {
+        "status": "unavailable",
+        "reason": "The database schema is behind this code: run `flask --app wsgi db upgrade`.",
+        "database_revision": [behind], "expected_revision": HEAD,
+    }
+    assert behind not in HEAD
+    with app.app_context():
+        upgrade()
+    assert app.test_client().get("/readyz").status_code == 200
+
+
+def test_readyz_is_503_when_the_database_was_never_migrated(sqlite_app):
+    response = sqlite_app().test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["reason"] == "The database has no schema yet: run `flask --app wsgi db upgrade`."
+    assert response.json["database_revision"] == []
+
+
+def test_readyz_is_503_when_a_newer_version_migrated_the_database(sqlite_app):
+    app = sqlite_app()
+    with app.app_context():
+        upgrade()
+        db.session.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        db.session.commit()
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["reason"].startswith("The database is at a revision this code does not know")
+    assert response.json["database_revision"] == ["9999"]
+
+
+def test_readyz_is_503_when_the_sqlite_file_cannot_be_opened(tmp_path):
+    app = create_app(settings_for(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'db.sqlite'}"))
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json == {"status": "unavailable", "reason": "The database does not answer.",
+                             "error": "OperationalError"}
+
+
+def test_readyz_is_503_when_postgresql_refuses_and_says_nothing_of_the_url():
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    app = create_app(settings_for("postgresql+psycopg://comments:hunter2-secret@127.0.0.1:1/comments"))
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["reason"] == "The database does not answer."
+    body = response.get_data(as_text=True)
+    assert "hunter2" not in body and "127.0.0.1" not in body
+
+
+def test_readyz_is_503_when_the_configured_redis_does_not_answer(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["reason"] == "Redis (REDIS_URL, the shared rate-limit store) does not answer."
+
