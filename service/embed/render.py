@@ -21,6 +21,7 @@ from markupsafe import Markup
 from service.embed.i18n import Messages
 from service.embed.settings import widget_settings
 from service.errors import NotFound
+from service.services.sites import SLUG
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
 from service.services.threads import nest
@@ -60,6 +61,8 @@ class ArticleRow:
 
 
 def load_site(slug: str) -> SiteRow:
+    if not SLUG.fullmatch(slug):  # never let an unstorable path segment reach the database
+        raise NotFound(f"No site {slug!r}.")
     row = db.session.execute(_SITE_BY_SLUG, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"No site {slug!r}.")
