@@ -33,8 +33,12 @@ def check_loopback(url: str) -> None:
 
 @dataclass
 class Server:
-    """One gunicorn master and its workers, started in a session of its own so that it can be
-    stopped by its PID (and its process group, which has the same id) whatever happens."""
+    """One gunicorn master and its workers, started in a process group of its own so that it can
+    be stopped by its PID (and that group, which has the same id) whatever happens.
+
+    Not in a session of its own: with the kernel's scheduler autogroups, a new session is a new
+    CPU group that competes with wrk's group as an equal, which cut the floor to a third of
+    what the same server does when it shares wrk's session (as it does in the peer bench)."""
 
     name: str
     argv: list[str]
@@ -52,7 +56,7 @@ class Server:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         out = open(self.log, "ab")
         self.proc = subprocess.Popen(self.argv, env=self.env, cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+                                     stdin=subprocess.DEVNULL, process_group=0)
         out.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
