@@ -8,8 +8,6 @@ article, and one indexed query for its approved comments.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -21,13 +19,13 @@ from markupsafe import Markup
 from service.embed.i18n import Messages
 from service.embed.settings import widget_settings
 from service.errors import NotFound
-from service.services.sites import SLUG
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
-from service.services.threads import nest
+from service.services import read_cache
+from service.services.sites import SLUG
+from service.services.threads import approved_roots, nest
 
 PER_PAGE = 50
-THREAD_CACHE_SIZE = 512
 _THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
                    Comment.created_at, Comment.edited_at)
 
@@ -36,9 +34,6 @@ _SITE_BY_SLUG = sa.select(Site.id, Site.slug, Site.name, Site.origins, Site.poli
     .where(Site.slug == sa.bindparam("slug"))
 _ARTICLE_BY_KEY = sa.select(Article.id, Article.approved_count, Article.version, Article.closed, Article.created_at) \
     .where(Article.site_id == sa.bindparam("site_id"), Article.key == sa.bindparam("key"))
-_APPROVED_THREAD = sa.select(*_THREAD_COLUMNS) \
-    .where(Comment.article_id == sa.bindparam("article_id"), Comment.status == CommentStatus.APPROVED) \
-    .order_by(Comment.created_at, Comment.id)
 
 
 @dataclass(frozen=True)
@@ -61,9 +56,14 @@ class ArticleRow:
 
 
 def load_site(slug: str) -> SiteRow:
+    """The site's widget view, remembered for CACHE_TTL_SECONDS (settings change rarely)."""
     if not SLUG.fullmatch(slug):  # never let an unstorable path segment reach the database
         raise NotFound(f"No site {slug!r}.")
-    row = db.session.execute(_SITE_BY_SLUG, {"slug": slug}).first()
+    return read_cache.remember(("embed-site", slug), lambda: _site_row(slug))
+
+
+def _site_row(slug: str) -> SiteRow:
+    row = db.session.connection().execute(_SITE_BY_SLUG, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"No site {slug!r}.")
     policy = row.policy if isinstance(row.policy, dict) else {}
@@ -72,7 +72,7 @@ def load_site(slug: str) -> SiteRow:
 
 
 def load_article(site: SiteRow, key: str) -> ArticleRow:
-    row = db.session.execute(_ARTICLE_BY_KEY, {"site_id": site.id, "key": key}).first()
+    row = db.session.connection().execute(_ARTICLE_BY_KEY, {"site_id": site.id, "key": key}).first()
     if row is None:
         return ArticleRow(None, 0, 0, False)
     return ArticleRow(row.id, row.approved_count, row.version, bool(row.closed), row.created_at)
@@ -111,8 +111,7 @@ def thread(site: SiteRow, article: ArticleRow, key: str, order: str, page: int) 
     """One page of top-level comments (with their replies) and the number of pages."""
     if article.id is None:
         return [], 1
-    rows = db.session.execute(_APPROVED_THREAD, {"article_id": article.id}).all()
-    roots = nest(key, rows)
+    roots = approved_roots(article.id, key)
     if order == "newest":
         roots.reverse()
     pages = max(1, -(-len(roots) // PER_PAGE))
@@ -124,48 +123,14 @@ def short_date(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class ThreadCache:
-    """Rendered threads per process, keyed by the article's `version` (bumped in every
-    transaction that changes its comments), so an entry can be stale only if it is never asked
-    for again. The database stays the one copy of the truth: every request reads the version."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-def thread_cache() -> ThreadCache:
-    """One cache per app (so one app's rows never answer for another's database)."""
-    return current_app.extensions.setdefault("embed_threads", ThreadCache(THREAD_CACHE_SIZE))
-
-
 def render_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order: str, page: int,
                   base_query: dict) -> Markup:
     """The thread section of the page, as HTML: built on a miss, else from the cache.
     `base_query` (article, lang, order, theme) is what its reply and page links keep."""
     cache_key = (site.id, site.settings["reply_depth"], article.id, article.created, article.version, key, lang,
                  order, page, tuple(sorted(base_query.items())))
-    cache = thread_cache()
-    html = cache.get(cache_key)
-    if html is None:
-        html = _build_thread(site, article, key, lang, order, page, base_query)
-        cache.put(cache_key, html)
-    return html
+    return read_cache.get_rendered(("embed-thread", *cache_key), lambda: _build_thread(
+        site, article, key, lang, order, page, base_query))
 
 
 def _build_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order: str, page: int,

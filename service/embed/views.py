@@ -27,6 +27,7 @@ from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessa
 from service.extensions import csrf, limiter
 from service.form_tokens import issue_form_token
 from service.schemas import CommentCreateSchema
+from service.services import read_cache
 from service.services.comments import submit_comment
 from service.services.sites import get_site
 
@@ -34,6 +35,7 @@ bp = Blueprint("embed", __name__)
 
 PAGE_CACHE = "private, no-cache"  # revalidate every time; a matching ETag is a cheap 304
 OWN_SALT = "embed-own-comment"
+TOKEN_SLOT = "\x00form-token\x00"  # cannot occur in rendered text (NUL is stripped from every input)
 ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(?::[0-9]{1,5})?$")
 
 
@@ -101,6 +103,18 @@ def content_security_policy(origins: tuple[str, ...]) -> str:
 
 def _render(page: Page, *, status: dict | None = None, form: dict | None = None,
             errors: dict | None = None, code: int = 200) -> Response:
+    html = _page_html(page, status=status, form=form, errors=errors, form_token=issue_form_token())
+    return _html_response(page, html, code)
+
+
+def _html_response(page: Page, html: str, code: int = 200) -> Response:
+    response = Response(html, status=code, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = content_security_policy(cors_safe(page.site.origins))
+    return response
+
+
+def _page_html(page: Page, *, status: dict | None = None, form: dict | None = None,
+               errors: dict | None = None, form_token: str) -> str:
     m = Messages(page.lang)
     reply_to = page.query["reply"] if form is None else _int(form.get("parent_id"))
     own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key)
@@ -110,13 +124,11 @@ def _render(page: Page, *, status: dict | None = None, form: dict | None = None,
                                          page.base),
         own_pending=own, status=status, form=form or {}, errors=errors or {}, reply_to=reply_to,
         reply_name=render.reply_author(page.article, reply_to),
-        form_token=issue_form_token(), action=page.url(), asset_version=asset_version(), short_date=render.short_date,
+        form_token=form_token, action=page.url(), asset_version=asset_version(), short_date=render.short_date,
         theme_url=url_for("embed.theme_css", site=page.site.slug, **{f"theme-{k}": v for k, v in page.theme.items()})
         if page.theme else None,
     )
-    response = Response(html, status=code, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = content_security_policy(cors_safe(page.site.origins))
-    return response
+    return html
 
 
 def _int(value: str | None) -> int | None:
@@ -140,7 +152,10 @@ def show_page(site: str):
             response.headers["Cache-Control"] = PAGE_CACHE
             response.headers["Content-Security-Policy"] = content_security_policy(cors_safe(page.site.origins))
             return response
-        response = _render(page)
+        # The page is the same for every reader of this article version but for the form's
+        # timestamp token, so it is rendered once and the fresh token dropped into its slot.
+        html = read_cache.get_rendered(("embed-page", etag), lambda: _page_html(page, form_token=TOKEN_SLOT))
+        response = _html_response(page, html.replace(TOKEN_SLOT, issue_form_token()))
         response.set_etag(etag)
         response.headers["Cache-Control"] = PAGE_CACHE
         return response

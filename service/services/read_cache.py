@@ -20,31 +20,48 @@ from flask import current_app
 T = TypeVar("T")
 
 
-class LRU:
-    """A small thread-safe LRU map (gunicorn's threaded workers share it)."""
+def _weight(value) -> int:
+    """Roughly the memory an entry holds: its text, or 1 for small values."""
+    if isinstance(value, tuple):
+        return sum(map(_weight, value))
+    return len(value) if isinstance(value, (str, bytes)) else 1
 
-    def __init__(self, size: int) -> None:
+
+class LRU:
+    """A small thread-safe LRU map, bounded in entries and in held text, so that a worker's
+    memory stays flat however many articles are read (gunicorn's threaded workers share it)."""
+
+    def __init__(self, size: int, max_weight: int = 8 * 1024 * 1024) -> None:
         self._size = size
+        self._max_weight = max_weight
+        self._weight = 0
         self._data: OrderedDict = OrderedDict()
         self._lock = Lock()
 
     def get(self, key: Hashable):
         with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
+            entry = self._data.get(key)
+            if entry is None:
+                return None
+            self._data.move_to_end(key)
+            return entry[0]
 
     def put(self, key: Hashable, value) -> None:
+        weight = _weight(value)
         with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._weight -= old[1]
+            self._data[key] = (value, weight)
+            self._weight += weight
+            while self._data and (len(self._data) > self._size or self._weight > self._max_weight):
+                _, (_, dropped) = self._data.popitem(last=False)
+                self._weight -= dropped
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._weight = 0
 
     def __len__(self) -> int:
         return len(self._data)
@@ -104,6 +121,18 @@ def get_counts(site_id: int, keys: list[str], load: Callable[[list[str]], dict[s
             counts.put((site_id, key), (expires, value))
             found[key] = value
     return {key: found[key] for key in keys}
+
+
+def remember(key: tuple, load: Callable[[], T]) -> T:
+    """A value that may be up to CACHE_TTL_SECONDS old (site settings, for instance)."""
+    rendered = cache().rendered
+    now = time.monotonic()
+    entry = rendered.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = load()
+    rendered.put(key, (now + ttl(), value))
+    return value
 
 
 def get_rendered(key: tuple, build: Callable[[], T]) -> T:
