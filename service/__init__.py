@@ -9,18 +9,20 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import auth, cli, demo, embed, headers, moderation_queue, ops
+from service import auth, cli, demo, embed, headers, moderation_queue, ops, routing
 from service import logging as service_logging
 from service.api import init_api
 from service.config import Config, finalize
 from service.errors import register_error_handlers
 from service.extensions import db, limiter, migrate
+from service.hot_reads import HotReads
 from service import notifications
 from service.services import read_cache
 
 
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    routing.init_app(app)  # first: blueprints' rules take their converters when added
     settings = Config.from_env()
     settings.update(config or {})
     finalize(settings, app.instance_path)
@@ -45,4 +47,5 @@ def create_app(config: Mapping | None = None) -> Flask:
     demo.init_app(app)
     notifications.init_app(app)
     moderation_queue.init_app(app)  # after the other blueprints: it exempts the JSON ones from form CSRF
+    app.wsgi_app = HotReads(app, app.wsgi_app)  # outermost: answers cached reads before Flask's machinery
     return app
