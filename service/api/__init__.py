@@ -6,6 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from service.api import comments, counts, docs, flags, moderation, moderation_sites, preview, webhooks
+from service.api.spec import BodyErrorsPlugin
 from service.schemas import ErrorSchema
 
 
@@ -16,6 +17,7 @@ class ServiceApi(Api):
 def init_api(app: Flask) -> Api:
     """One Api per app: it holds the app's OpenAPI document."""
     api = ServiceApi(app, spec_kwargs={
+        "extra_plugins": [BodyErrorsPlugin()],
         "info": {"description": "Comments for blogs: submit, read, count and moderate."},
     })
     for module in (comments, counts, flags, moderation, moderation_sites, preview, webhooks):
