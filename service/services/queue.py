@@ -18,6 +18,7 @@ from service.models import Article, Comment, CommentStatus, Flag, Site
 from service.services.flags import thresholds
 from service.services.history import latest_reasons
 from service.services.moderation_actions import comment_for
+from service.services.moderation_queries import visible_sites
 
 TABS = ("pending", "reported", "approved", "rejected", "spam", "all")
 PER_PAGE = 50
@@ -64,13 +65,6 @@ class QueuePage:
     next_cursor: str | None
     sites: list[Site]
     count_cap: int = COUNT_CAP
-
-
-def visible_sites(actor) -> list[Site]:
-    query = sa.select(Site).order_by(Site.slug)
-    if not actor.is_admin:
-        query = query.where(Site.id.in_(actor.site_ids or {-1}))
-    return list(db.session.execute(query).scalars())
 
 
 def parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
