@@ -23,7 +23,7 @@ from service.extensions import db
 from tests.conftest import settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUESTS = 60
+BATCH = 30
 
 
 def free_port() -> int:
@@ -91,23 +91,29 @@ def test_gunicorn_workers_report_summed_metrics_and_json_logs_with_request_ids(g
         assert status == 200
         return headers["X-Request-ID"]
 
+    def served_by() -> set[str]:  # worker pids with a request histogram file
+        return {path.stem.split("_")[-1] for path in metrics_dir.glob("histogram_*.db")}
+
+    sent = 0
     with ThreadPoolExecutor(max_workers=12) as pool:
-        echoed = list(pool.map(hit, range(REQUESTS)))
-    assert echoed == [f"probe-{n}" for n in range(REQUESTS)]
+        # Until both workers have served (which one accepts is the kernel's choice).
+        while sent < BATCH or (len(served_by()) < 2 and sent < 20 * BATCH):
+            echoed = list(pool.map(hit, range(sent, sent + BATCH)))
+            assert echoed == [f"probe-{n}" for n in range(sent, sent + BATCH)]
+            sent += BATCH
+    assert len(served_by()) == 2
 
     _, _, body = get(f"{base}/metrics")
     healthz = [s.value for family in text_string_to_metric_families(body.decode()) for s in family.samples
                if s.name == "comment_service_http_request_duration_seconds_count"
                and s.labels["endpoint"] == "ops.healthz"]
-    assert sum(healthz) == REQUESTS
-    workers = {path.stem.split("_")[-1] for path in metrics_dir.glob("histogram_*.db")}
-    assert len(workers) == 2  # both workers served, and one scrape summed them
+    assert sum(healthz) == sent  # one scrape, every worker's requests
 
     time.sleep(0.5)  # let the access log lines reach the file
     access = [json.loads(line) for line in (logs / "stdout.log").read_text().splitlines() if line.strip()]
     ids = {entry.get("request_id") for entry in access
            if entry["logger"] == "gunicorn.access" and entry["path"] == "/healthz"}
-    assert {f"probe-{n}" for n in range(REQUESTS)} <= ids
+    assert {f"probe-{n}" for n in range(sent)} <= ids
     sample = next(entry for entry in access if entry.get("request_id") == "probe-0")
     assert sample["method"] == "GET" and sample["status"] == "200" and "duration_ms" in sample
     errors = [json.loads(line) for line in (logs / "stderr.log").read_text().splitlines() if line.strip()]
