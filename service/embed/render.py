@@ -23,7 +23,7 @@ from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
 from service.services import read_cache
 from service.services.sites import SLUG
-from service.services.threads import approved_roots, nest
+from service.services.threads import approved_roots, nest, read_row
 
 PER_PAGE = 50
 _THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
@@ -63,7 +63,7 @@ def load_site(slug: str) -> SiteRow:
 
 
 def _site_row(slug: str) -> SiteRow:
-    row = db.session.connection().execute(_SITE_BY_SLUG, {"slug": slug}).first()
+    row = read_row(_SITE_BY_SLUG, slug=slug)
     if row is None:
         raise NotFound(f"No site {slug!r}.")
     policy = row.policy if isinstance(row.policy, dict) else {}
@@ -72,7 +72,7 @@ def _site_row(slug: str) -> SiteRow:
 
 
 def load_article(site: SiteRow, key: str) -> ArticleRow:
-    row = db.session.connection().execute(_ARTICLE_BY_KEY, {"site_id": site.id, "key": key}).first()
+    row = read_row(_ARTICLE_BY_KEY, site_id=site.id, key=key)
     if row is None:
         return ArticleRow(None, 0, 0, False)
     return ArticleRow(row.id, row.approved_count, row.version, bool(row.closed), row.created_at)

@@ -13,6 +13,7 @@ import re
 import time
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from itsdangerous import BadSignature, URLSafeSerializer
 from marshmallow import ValidationError
 
@@ -22,7 +23,7 @@ from service.embed import render
 from service.embed.assets import asset_version
 from service.embed.i18n import Messages, catalogue_json, pick_language
 from service.embed.schemas import FORM_FIELDS, OPTIONAL_FORM_FIELDS, EmbedQuerySchema
-from service.embed.settings import theme_from_query
+from service.embed.settings import ORDERS, theme_from_query
 from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessable
 from service.extensions import csrf, limiter
 from service.form_tokens import issue_form_token
@@ -42,9 +43,20 @@ ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(?::[0-9]{1,5})?$")
 _QUERY = EmbedQuerySchema()  # built once: a schema instance is reusable and costly to build
 
 
-def _query() -> dict:
+_PLAIN_KEYS = frozenset({"article", "lang", "order"})
+
+
+def _query(args: MultiDict) -> dict:
+    # The common embed URL (?article=ID, perhaps lang and order) is read directly; anything
+    # else goes through the schema, which also words the errors.
+    if args.keys() <= _PLAIN_KEYS and len(args) == len(args.lists() and list(args.lists())):
+        article, lang, order = args.get("article"), args.get("lang"), args.get("order")
+        if (article and len(article) <= 255 and article.isprintable() and not article.isspace()
+                and (lang is None or len(lang) <= 16) and (order is None or order in ORDERS)):
+            return {"article": article, "lang": lang, "order": order, "page": 1, "reply": None, "status": None,
+                    "own": None, "title": None, "url": None}
     try:
-        return _QUERY.load(request.args.to_dict())
+        return _QUERY.load(args.to_dict())
     except ValidationError as exc:
         raise BadRequest("This comments page needs a valid ?article=ID.", errors={"query": exc.messages}) from None
 
@@ -52,8 +64,10 @@ def _query() -> dict:
 class Page:
     """What one request to the page is about: site, article, language, order, page, theme."""
 
-    def __init__(self, site_slug: str) -> None:
-        self.query = _query()
+    def __init__(self, site_slug: str, args: MultiDict | None = None) -> None:
+        args = request.args if args is None else args
+        self.args = args
+        self.query = _query(args)
         self.site = render.load_site(site_slug)
         self.key = self.query["article"]
         self.article = render.load_article(self.site, self.key)
@@ -61,22 +75,28 @@ class Page:
         self.lang = pick_language(self.query["lang"], settings["language"])
         self.order = self.query["order"] or settings["order"]
         self.page = self.query["page"]
-        self.theme = {**settings["theme"], **theme_from_query(request.args)}
+        self.theme = {**settings["theme"], **theme_from_query(args)}
         base = {"article": self.key}
         if self.query["lang"]:
             base["lang"] = self.lang
         if self.query["order"]:
             base["order"] = self.order
-        base.update({f"theme-{k}": v for k, v in theme_from_query(request.args).items()})
+        base.update({f"theme-{k}": v for k, v in theme_from_query(args).items()})
         self.base = base
 
     def url(self, **extra) -> str:
         params = {**self.base, **{k: v for k, v in extra.items() if v is not None}}
         return url_for("embed.show_page", site=self.site.slug, **params)
 
+    @property
+    def is_plain(self) -> bool:
+        """The same page for every reader: no status line, no reader's own held comment."""
+        return not self.query["status"] and not self.query["own"]
+
     def etag(self) -> str:
         day = int(time.time() // 86400)  # cached pages carry a form token; refresh it daily
-        parts = (asset_version(), repr(self.site), self.article.version, self.article.closed, request.full_path, day)
+        query = sorted(self.args.items(multi=True))
+        parts = (asset_version(), repr(self.site), self.article.version, self.article.closed, query, day)
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
@@ -140,25 +160,29 @@ def cors_safe(origins: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(o for o in origins if ORIGIN.match(o))
 
 
+def plain_page_headers(page: Page, etag: str) -> dict[str, str]:
+    return {"ETag": f'"{etag}"', "Cache-Control": PAGE_CACHE,
+            "Content-Security-Policy": content_security_policy(cors_safe(page.site.origins))}
+
+
+def cached_plain_page(etag: str) -> str | None:
+    """The plain page of this version, if this process has rendered it: the fresh form token
+    goes into its slot (the page is otherwise the same for every reader)."""
+    html = read_cache.cache().rendered.get(("embed-page", etag))
+    return None if html is None else html.replace(TOKEN_SLOT, issue_form_token())
+
+
 @bp.get("/embed/<string:site>")
 def show_page(site: str):
     page = Page(site)
-    status = {"kind": page.query["status"]} if page.query["status"] else None
-    if status is None and not page.query["own"]:
+    if page.is_plain:
         etag = page.etag()
-        if etag in request.if_none_match:
-            response = Response(status=304)
-            response.set_etag(etag)
-            response.headers["Cache-Control"] = PAGE_CACHE
-            response.headers["Content-Security-Policy"] = content_security_policy(cors_safe(page.site.origins))
-            return response
-        # The page is the same for every reader of this article version but for the form's
-        # timestamp token, so it is rendered once and the fresh token dropped into its slot.
+        headers = plain_page_headers(page, etag)
+        if request.if_none_match.contains_weak(etag):
+            return Response(status=304, headers=headers)
         html = read_cache.get_rendered(("embed-page", etag), lambda: _page_html(page, form_token=TOKEN_SLOT))
-        response = _html_response(page, html.replace(TOKEN_SLOT, issue_form_token()))
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = PAGE_CACHE
-        return response
+        return Response(html.replace(TOKEN_SLOT, issue_form_token()), mimetype="text/html", headers=headers)
+    status = {"kind": page.query["status"]} if page.query["status"] else None
     response = _render(page, status=status)
     response.headers["Cache-Control"] = "private, no-store"
     return response

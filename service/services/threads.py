@@ -33,19 +33,26 @@ _THREAD_ROWS = (
 )
 
 
-def _run(statement, **params):
-    """Core execution on the session's connection: no ORM work on the read paths."""
-    return db.session.connection().execute(statement, params)
+def read_rows(statement, **params) -> list:
+    """Core execution on a pooled connection of its own: the read paths skip the ORM session,
+    whose set-up and tear-down cost more than these indexed lookups themselves."""
+    with db.engine.connect() as conn:
+        return conn.execute(statement, params).all()
+
+
+def read_row(statement, **params):
+    rows = read_rows(statement, **params)
+    return rows[0] if rows else None
 
 
 def site_id_for(slug: str) -> int:
     def load() -> int:
         if not SLUG.fullmatch(slug):
             raise NotFound(f"No site {slug!r}.")
-        found = _run(_SITE_ID, slug=slug).scalar_one_or_none()
-        if found is None:
+        row = read_row(_SITE_ID, slug=slug)
+        if row is None:
             raise NotFound(f"No site {slug!r}.")
-        return found
+        return row.id
 
     return read_cache.site_id(slug, load)
 
@@ -54,7 +61,7 @@ def counts(site_slug: str, keys: list[str]) -> dict[str, int]:
     site_id = site_id_for(site_slug)
 
     def load(missing: list[str]) -> dict[str, int]:
-        return dict(_run(_COUNTS, site_id=site_id, keys=missing).all())
+        return dict(read_rows(_COUNTS, site_id=site_id, keys=missing))
 
     return read_cache.get_counts(site_id, keys, load)
 
@@ -76,15 +83,24 @@ class ArticleState:
 
 def article_state(site_slug: str, key: str) -> ArticleState:
     site_id = site_id_for(site_slug)
-    row = _run(_ARTICLE_STATE, site_id=site_id, key=key).first()
+    row = read_row(_ARTICLE_STATE, site_id=site_id, key=key)
     if row is None:
         return ArticleState(site_id, None, 0, 0)
     return ArticleState(site_id, row.id, row.version, row.approved_count)
 
 
+def _thread_key(state: ArticleState, key: str, order: str, page: int, per_page: int) -> tuple:
+    return ("thread-json", state.site_id, state.article_id, key, state.version, order, page, per_page)
+
+
+def cached_thread_json(state: ArticleState, key: str, order: str, page: int, per_page: int) -> bytes | None:
+    """The thread's JSON if this process has built it for the current version, else None."""
+    return read_cache.cache().rendered.get(_thread_key(state, key, order, page, per_page))
+
+
 def thread_json(state: ArticleState, key: str, *, order: str, page: int, per_page: int) -> bytes:
     """The thread as JSON bytes, built once per article version and variant."""
-    cache_key = ("thread-json", state.site_id, state.article_id, key, state.version, order, page, per_page)
+    cache_key = _thread_key(state, key, order, page, per_page)
     return read_cache.get_rendered(cache_key, lambda: json.dumps(
         thread(state, key, order=order, page=page, per_page=per_page),
         ensure_ascii=False, separators=(",", ":")).encode())
@@ -107,7 +123,7 @@ def thread(state: ArticleState, key: str, *, order: str = "oldest", page: int = 
 
 
 def approved_roots(article_id: int, key: str) -> list[dict]:
-    return nest(key, _run(_THREAD_ROWS, article_id=article_id).all())
+    return nest(key, read_rows(_THREAD_ROWS, article_id=article_id))
 
 
 def comment_dict(row, key: str) -> dict:
