@@ -4,7 +4,9 @@ Every setting below can be overridden on the command line or through gunicorn's 
 environment variable (GUNICORN_CMD_ARGS); the few read here from the environment are:
 
     BIND              where to listen (default 127.0.0.1:8000: behind a reverse proxy on
-                      the same host; use a unix socket with `unix:/run/comments.sock`)
+                      the same host); several addresses separated by spaces or commas, e.g.
+                      `127.0.0.1:8000 10.0.0.5:9100` to also answer the metrics scraper on a
+                      private interface; a unix socket is `unix:/run/comments.sock`
     WEB_CONCURRENCY   worker processes (default 2 x cores + 1, at most 12)
     LOG_FORMAT        "json" or "text"; unset, json when SERVICE_ENV=production
     PROMETHEUS_MULTIPROC_DIR
@@ -22,7 +24,7 @@ import os
 import shutil
 from datetime import datetime, timezone
 
-bind = os.environ.get("BIND", "127.0.0.1:8000")
+bind = os.environ.get("BIND", "127.0.0.1:8000").replace(",", " ").split()
 
 # Sync workers: each request holds one worker; the work is short database round trips, and
 # a slow client is the reverse proxy's problem (it buffers), not ours.

@@ -1,5 +1,8 @@
 """Is this process ready for traffic: does the database answer, is its schema the one this code
-was written for (the Alembic head), and does Redis answer when it is configured?
+was written for (the Alembic head) or newer, and does Redis answer when it is configured?
+
+Behind (code newer than the schema) is not ready: a new version must not take traffic before
+`flask db upgrade` has run.
 
 The code's head is read from the migration scripts once per process, when the app is built, so a
 deployment that swaps the files on disk does not change what a running process expects.
@@ -68,8 +71,11 @@ def _schema_verdict(current: set[str] | None, scripts: Scripts) -> Readiness:
     if current == scripts.heads:
         return Readiness(True, "The database answers and its schema is at head.", details)
     if current - scripts.known:
-        return Readiness(False, "The database is at a revision this code does not know "
-                                "(a newer version migrated it?).", details)
+        # A newer version migrated first, as an upgrade does. Migrations keep the previous version
+        # working (add first, remove a release later), so this process keeps serving until it is
+        # replaced: turning every old process away at once would be an outage.
+        return Readiness(True, "The database is at a newer revision than this code; serving on until "
+                               "this version is replaced.", details)
     return Readiness(False, "The database schema is behind this code: run `flask --app wsgi db upgrade`.",
                      details)
 
