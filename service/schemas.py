@@ -197,3 +197,6 @@ class ErrorSchema(Schema):
     message = fields.String()
     errors = fields.Dict()
     reasons = fields.List(fields.Nested(ReasonSchema))
+    comment_id = fields.Integer(metadata={"description": "The refused comment (403 from a rule)."})
+    current_status = fields.String(metadata={"description": "The comment's status now (409)."})
+    current_revision = fields.Integer(metadata={"description": "The comment's revision now (409)."})
