@@ -15,19 +15,26 @@ DEFAULT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
+def security_headers(*, html: bool, own_csp: bool, hsts_seconds: int) -> list[tuple[str, str]]:
+    """The headers every response carries (the lean read front adds the same ones)."""
+    headers = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin")]
+    if html:
+        if not own_csp:
+            headers += [("Content-Security-Policy", DEFAULT_CSP),
+                        ("X-Frame-Options", "DENY"),  # frame-ancestors for browsers without CSP 2
+                        ("Cross-Origin-Opener-Policy", "same-origin")]
+        headers.append(("Permissions-Policy", PERMISSIONS_POLICY))
+    if hsts_seconds:
+        headers.append(("Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"))
+    return headers
+
+
 def _secure(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if response.mimetype == "text/html":
-        if "Content-Security-Policy" not in headers:
-            headers["Content-Security-Policy"] = DEFAULT_CSP
-            headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for browsers without CSP 2
-            headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    hsts = current_app.config["HSTS_SECONDS"]
-    if hsts:
-        headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")
+    for name, value in security_headers(html=response.mimetype == "text/html",
+                                        own_csp="Content-Security-Policy" in headers,
+                                        hsts_seconds=current_app.config["HSTS_SECONDS"]):
+        headers.setdefault(name, value)
     return response
 
 

@@ -24,6 +24,8 @@ from service.api.comments import THREAD_CACHE
 from service.api.query import counts_query, thread_query
 from service.embed import views as embed_views
 from service.errors import ServiceError
+from service.headers import security_headers
+from service.logging import REQUEST_ID_HEADER, assign_request_id
 from service.services import read_cache, threads
 
 _SLUG = r"([a-z0-9][a-z0-9-]{0,63})"
@@ -53,7 +55,10 @@ class HotReads:
                 answer = self._answer(match, environ)
                 if answer is not None:
                     self._observe(match, answer, started)
-                    answer.headers.extend(self._common_headers(environ))
+                    html = answer.headers[0] == ("Content-Type", "text/html; charset=utf-8")
+                    answer.headers += security_headers(html=html, own_csp=html,
+                                                       hsts_seconds=self.app.config["HSTS_SECONDS"])
+                    answer.headers.append((REQUEST_ID_HEADER, assign_request_id(environ)))
                     answer.headers.append(("Content-Length", str(len(answer.body))))
                     start_response(answer.status, answer.headers)
                     return [answer.body]
@@ -80,13 +85,6 @@ class HotReads:
         if metrics is not None:
             kind = "embed" if match[3] is not None else match[2]
             metrics.observe(_ENDPOINTS[kind], "GET", f"{answer.status[0]}xx", time.perf_counter() - started)
-
-    def _common_headers(self, environ) -> list[tuple[str, str]]:
-        headers = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin")]
-        hsts = self.app.config["HSTS_SECONDS"]
-        if hsts:
-            headers.append(("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains"))
-        return headers
 
 
 def _query_args(query_string: str) -> MultiDict | None:

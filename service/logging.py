@@ -109,14 +109,18 @@ def configure(fmt: str, level: str) -> logging.Handler:
     return handler
 
 
+def assign_request_id(environ: dict) -> str:
+    """The caller's X-Request-ID when it is a sane token, else a new one; kept in the environ."""
+    supplied = environ.get("HTTP_X_REQUEST_ID")
+    rid = supplied if supplied and _SANE_ID.fullmatch(supplied) else os.urandom(12).hex()
+    environ[REQUEST_ID_KEY] = rid
+    return rid
+
+
 def _begin_request() -> None:
     environ = request._get_current_object().environ
     environ[STARTED_KEY] = time.perf_counter()
-    supplied = environ.get("HTTP_X_REQUEST_ID")
-    if supplied and _SANE_ID.fullmatch(supplied):
-        environ[REQUEST_ID_KEY] = supplied
-    else:
-        environ[REQUEST_ID_KEY] = os.urandom(12).hex()
+    assign_request_id(environ)
 
 
 def _end_request(response: Response) -> Response:

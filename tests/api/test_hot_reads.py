@@ -91,3 +91,15 @@ def test_a_change_is_seen_at_once_through_the_front(seeded, client):
     make_comment(db.session.execute(db.select(Site)).scalar_one(), "a", body="third")
     fresh = client.get(THREAD, query_string={"article": "a"}).json
     assert [c["body_html"] for c in fresh["comments"]] == ["<p>first</p>", "<p>third</p>"]
+
+
+def test_the_front_sends_the_same_security_headers_and_a_request_id(seeded, client):
+    client.get(EMBED, query_string={"article": "a"})
+    flask_page = client.get(EMBED, query_string={"article": "a", "lang": "en"})  # rendered by Flask
+    answer = fast_answer(seeded, EMBED, "article=a&lang=en")
+    fast = dict(answer.headers)
+    for name in ("X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Content-Security-Policy",
+                 "Cache-Control"):
+        assert fast[name] == flask_page.headers[name], name
+    assert "X-Frame-Options" not in fast  # the embed page is meant to be framed by the site
+    assert len(fast["X-Request-ID"]) >= 16
