@@ -22,6 +22,7 @@ KEYS = ("path", "url", "id", "slug")
 _WANTED = {"item": 2, "comment": 3}
 STATUSES = {"1": "approved", "0": "pending", "spam": "spam", "trash": "deleted", "post-trashed": "deleted"}
 COMMENT_TYPES = ("", "comment")
+_ARTICLE_MARK = "{urn:comment-service}post-id"  # no real attribute lives in this namespace
 
 
 def item_key(found: dict, scheme: str) -> str:
@@ -48,10 +49,13 @@ def read(path: str, importer: Importer, *, key: str = "path",
 
 
 def _article(importer: Importer, item, where: str, scheme: str) -> str:
+    if item.get(_ARTICLE_MARK):  # this item's article is known: skip reading its children again
+        return item.get(_ARTICLE_MARK)
     found = children(item)
     post_id = text_of(found, "post_id")
     if not post_id:
         raise ImportFailure(f"{where} is inside an <item> without <wp:post_id>")
+    item.set(_ARTICLE_MARK, post_id)
     if not importer.has_article(post_id):
         article_key = item_key(found, scheme)
         if not article_key:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException, EntitiesForbidden
@@ -21,6 +22,7 @@ from service.importers.common import ImportFailure
 CHUNK = 1 << 16
 
 
+@lru_cache(maxsize=1024)  # a file uses a few dozen tag names, hundreds of thousands of times
 def local(tag: str) -> str:
     """`{namespace}name` -> `name`."""
     return tag.rpartition("}")[2]
