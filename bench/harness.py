@@ -105,8 +105,12 @@ class Server:
         proc.wait(timeout=5)
 
 
-def gunicorn_argv(venv_bin: Path, app: str, port: int, workers: int, log: Path) -> list[str]:
-    argv = [str(venv_bin / "gunicorn"), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}",
+def gunicorn_argv(venv_bin: Path, app: str, port: int, workers: int, log: Path, config: Path) -> list[str]:
+    """The same flags for every server. `config` is passed explicitly because gunicorn would
+    otherwise read a gunicorn.conf.py from its working directory (the repository has one)
+    for the service and not for the floor."""
+    argv = [str(venv_bin / "gunicorn"), "-c", str(config), "-w", str(workers), "-k", "sync",
+            "-b", f"127.0.0.1:{port}",
             "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning", "--error-logfile", str(log)]
     help_text = subprocess.run([str(venv_bin / "gunicorn"), "--help"], capture_output=True, text=True).stdout
     if "--no-control-socket" in help_text:  # gunicorn >= 24 would open a socket under ~/.gunicorn

@@ -130,6 +130,14 @@ def rss_table(res: Results) -> tuple[list[str], list[str]]:
     return lines, verdicts
 
 
+def _load_line(records: list[dict], cpus: int) -> str:
+    loads = [r["loadavg"] for r in records if "loadavg" in r]
+    if not loads:
+        return ""
+    return (f"1-minute load average at the end of each run: median {_med(loads):.1f}, max {max(loads):.1f} "
+            f"on {cpus} CPUs (anything else running on the machine shows up here).")
+
+
 def render(records: list[dict], meta: dict, scenarios: dict, chosen: list[str]) -> str:
     res = Results(records)
     scenarios = {k: v for k, v in scenarios.items() if k in chosen}
@@ -138,13 +146,14 @@ def render(records: list[dict], meta: dict, scenarios: dict, chosen: list[str]) 
     dbs = meta["databases"]
     out = [f"## Benchmark {meta['stamp']} (commit {m['commit']})", "",
            f"{m['nproc']} CPUs ({m['cpu']}), {m['mem_gib']} GiB; Python {m['python']}, {m['gunicorn']}, {m['wrk']}.",
-           f"gunicorn -w {opts['workers']} -k sync on 127.0.0.1 for the floor and the service; "
+           f"gunicorn -w {opts['workers']} -k sync on 127.0.0.1 for the floor and the service, config file: "
+           f"{'the repository gunicorn.conf.py' if opts.get('gunicorn_conf') == 'repo' else 'none (flags only)'}; "
            f"wrk -t{opts['threads']} -c{conns} -d{opts['duration']}s --latency after a {opts['warmup']} s warm-up, "
            f"then -t1 -c1 -d{opts['c1_duration']}s; {len(res.rounds)} interleaved rounds; "
            f"elapsed {meta.get('elapsed_s', 0) / 60:.1f} min.",
            "Databases: " + "; ".join(f"{k}: {v.get('comments')} comments over {v.get('articles')} articles, "
                                      f"{v.get('pending')} pending" for k, v in dbs.items() if isinstance(v, dict)),
-           "", "### Scenarios (small database)", ""]
+           _load_line(records, m["nproc"]), "", "### Scenarios (small database)", ""]
     keys = [k for k in scenarios if not k.startswith("L:")]
     out += scenario_table(res, keys, scenarios, conns)
     scale = scale_table(res, conns)

@@ -101,6 +101,11 @@ class Bench:
         self.servers: dict[str, harness.Server] = {}
         self.records: list[dict] = []
         self.cookie: str | None = None
+        if opts.gunicorn_conf == "repo":  # the production profile, for the floor and the service alike
+            self.conf = ROOT / "gunicorn.conf.py"
+        else:  # the peer bench's: nothing but the flags
+            self.conf = work / "gunicorn.bench.py"
+            self.conf.write_text("# Benchmark servers: every setting is on the command line.\n")
 
     def emit(self, record: dict) -> None:
         self.records.append(record)
@@ -110,12 +115,13 @@ class Bench:
     def start(self, name: str, round_no: int) -> None:
         log = self.out / "logs" / f"{name}-r{round_no}.log"
         if name == "floor":
-            argv = harness.gunicorn_argv(BIN, "floor_app:app", self.o.floor_port, self.o.workers, log)
-            server = harness.Server(name, argv, dict(os.environ), ROOT / "bench", log, self.o.floor_port)
+            argv = harness.gunicorn_argv(BIN, "floor_app:app", self.o.floor_port, self.o.workers, log, self.conf)
+            env = {**os.environ, "SERVICE_ENV": "production"}  # what the repository's config reads
+            server = harness.Server(name, argv, env, ROOT / "bench", log, self.o.floor_port)
             ready = "/bare"
         else:
             port = self.o.small_port if name == "small" else self.o.large_port
-            argv = harness.gunicorn_argv(BIN, "wsgi:app", port, self.o.workers, log)
+            argv = harness.gunicorn_argv(BIN, "wsgi:app", port, self.o.workers, log, self.conf)
             server = harness.Server(name, argv, env_for(self.work / f"{name}.db"), ROOT, log, port)
             ready = "/api/v1/sites/bench/counts?article=/post/1"
         self.servers[name] = server
@@ -164,6 +170,7 @@ class Bench:
         for conns, threads, seconds in ((o.conns, o.threads, o.duration), (1, 1, o.c1_duration)):
             if seconds <= 0:
                 continue
+            self.drain(sc)
             result = harness.wrk(url, threads=threads, conns=conns, seconds=seconds,
                                  env=self.wrk_env(sc, f"{run}c{conns}"), out=Path(f"{stem}-c{conns}.txt"))
             if result is None:
@@ -174,6 +181,16 @@ class Bench:
                         for k in ("lat_p50_us", "lat_p99_us"))
             print(f"[bench] r{round_no} {sc.key:<10} c{conns:<2} {result['rps']:8.0f} req/s  p50 {p50:6.2f} ms  "
                   f"p99 {p99:7.2f} ms  non-2xx/3xx {result['non_2xx_3xx']}", file=sys.stderr)
+
+    def drain(self, sc: Scenario) -> None:
+        """Wait until the requests a finished wrk run left queued in the server's backlog are
+        served (a request sent now is answered after them), so that they do not count against
+        the next run: with a page that takes seconds, 16 leftover requests are a minute."""
+        path = "/bare" if sc.server == "floor" else "/api/v1/sites/bench/counts?article=/post/1"
+        try:
+            harness.request(self.servers[sc.server].base + path, timeout=180)
+        except OSError:
+            pass
 
     def etag_checks(self) -> None:
         small = self.servers["small"].base
@@ -222,6 +239,8 @@ def options() -> argparse.Namespace:
     p.add_argument("--floor-port", type=int, default=int(e("FLOOR_PORT", 18190)))
     p.add_argument("--small-port", type=int, default=int(e("SMALL_PORT", 18191)))
     p.add_argument("--large-port", type=int, default=int(e("LARGE_PORT", 18192)))
+    p.add_argument("--gunicorn-conf", choices=["none", "repo"], default=e("GUNICORN_CONF", "none"),
+                   help="none: flags only (as the peer bench); repo: the repository's gunicorn.conf.py too")
     p.add_argument("--cache", type=Path, default=Path(e("BENCH_CACHE", "/tmp/bench-cache")))
     p.add_argument("--out", type=Path, default=Path(e("RESULTS_DIR", "")) if e("RESULTS_DIR") else None)
     return p.parse_args()
