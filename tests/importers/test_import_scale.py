@@ -121,6 +121,7 @@ def test_import_of_100k_comments_streams_with_bounded_memory(app, tmp_path, caps
     assert sum(summary.imported.values()) == 100_000 and summary.articles_created == POSTS
     assert (summary.replies_linked, summary.replies_unlinked) == (replies, 0)
     assert growth < 200e6
+    assert cpu < 300  # about 40 s when measured; the bound only catches a runaway (say, quadratic) change
     mismatched = db.session.execute(
         sa.select(sa.func.count()).select_from(Article).where(
             Article.site_id == site.id,
