@@ -15,9 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from service.errors import NotFound
 from service.extensions import db
-from service.importers.render import body_html
 from service.models import Article, Comment, CommentStatus, ModerationEvent, Site, utcnow
-from service.moderation.sanitize import clean_text, clean_website
+from service.moderation.sanitize import clean_text, clean_website, render_body
 from service.moderation.text import fingerprint
 from service.moderation.transitions import STATUSES
 from service.security import hash_ip
@@ -209,7 +208,7 @@ class Importer:
         email = _clean_email(record.email)
         return {
             "article_id": article_id, "parent_id": None, "author": _clip(record.author, 200) or "Anonymous",
-            "email": email, "website": _clean_url(record.website), "body": body, "body_html": body_html(body),
+            "email": email, "website": _clean_url(record.website), "body": body, "body_html": render_body(body).html,
             "status": CommentStatus(record.status), "ip_hash": (ip_hash or "")[:64],
             "user_agent": (record.user_agent or "")[:512], "edit_token_hash": None,
             "author_key_hash": (record.author_key_hash or None) and record.author_key_hash[:64],

@@ -51,7 +51,7 @@ def test_held_comment_is_shown_to_its_author_as_awaiting_moderation(client, prem
 def test_a_forged_own_token_shows_nothing(client, premoderated):
     post(client, site="held", body="Secret until approved.")
     held = db.session.execute(db.select(Comment)).scalar_one()
-    html = client.get(f"/embed/held?article=post-1&own=WzEsMiwzXQ.forged&status=pending").get_data(as_text=True)
+    html = client.get("/embed/held?article=post-1&own=WzEsMiwzXQ.forged&status=pending").get_data(as_text=True)
     assert "Secret until approved." not in html
     assert held.status == CommentStatus.PENDING
 

@@ -3,8 +3,11 @@
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from service.moderation.sanitize import ALLOWED_TAGS, clean_text, clean_website, render_body
+from service.moderation.sanitize import (ALLOWED_TAGS, clean_text, clean_website, plain_html, render_body,
+                                         render_full)
 
 MARKDOWN = [
     ("plain text", "<p>plain text</p>"),
@@ -113,3 +116,25 @@ def test_one_line_fields_lose_control_characters(raw, clean):
 ])
 def test_website_must_be_http_or_https(url, expected):
     assert clean_website(url) == expected
+
+
+_PIECES = st.sampled_from(list("abcXYZéÜ019 ,;:!?'()-.\n") + [
+    "..", ". ", "\n\n", "  ", "1. ", "- ", "    ", "com", "www", "http", "e.g", "a.b", "\n ", " \n", "ok."])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_plain_prose_shortcut_equals_the_full_renderer(text):
+    assert render_body(text) == render_full(text)
+
+
+@pytest.mark.parametrize("text", ["Plain words. More words!\nA new line\n\nA paragraph (aside); fine: yes.",
+                                  "It's 3 o'clock - time..."])
+def test_plain_prose_takes_the_shortcut(text):
+    assert plain_html(clean_text(text, multiline=True)) == render_full(text).html
+
+
+@pytest.mark.parametrize("text", ["see example.com", "1. item", "- item", "a\n\n    code", "*em*", "a & b",
+                                  'say "hi"', "a_b", "x <b>", "mail a@b.org"])
+def test_anything_else_is_rendered_in_full(text):
+    assert plain_html(clean_text(text, multiline=True)) is None
