@@ -48,7 +48,7 @@ class Results:
 
     def ratios(self, scenario: str, conns: int) -> list:
         mine, floor = self.series(scenario, conns, "rps"), self.series("floor", conns, "rps")
-        return [m / f if m and f else None for m, f in zip(mine, floor)]
+        return [m / f if m is not None and f else None for m, f in zip(mine, floor)]
 
     def errors(self, scenario: str) -> int:
         return sum(rec.get(f, 0) for key, by_round in self.runs.items() if key[0] == scenario
@@ -92,7 +92,7 @@ def scale_table(res: Results, conns: int) -> list[str]:
         small, large = res.series(key, conns, "rps"), res.series("L:" + key, conns, "rps")
         if not any(large):
             continue
-        cost = [s / l if s and l else None for s, l in zip(small, large)]
+        cost = [(s / l if l else float("inf")) if s and l is not None else None for s, l in zip(small, large)]
         ratio = _med(cost)
         p50s, p50l = _med(res.series(key, 1, "lat_p50_us")), _med(res.series("L:" + key, 1, "lat_p50_us"))
         verdict = "pass" if ratio is not None and ratio <= SCALE_LIMIT else "**FAIL**"
