@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import databases  # noqa: E402
 import harness  # noqa: E402
 import report  # noqa: E402
-
 from databases import BIN, MODERATOR, ORIGIN, ROOT, env_for  # noqa: E402
 
 BATCH_PATH = "/api/v1/sites/bench/counts?" + "&".join(f"article=/post/{i}" for i in range(1, 51))

@@ -27,7 +27,7 @@ import random
 import sqlite3
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -96,7 +96,7 @@ class Seeder:
         self.con = con
         self.site_id = site_id
         self.rng = rng
-        self.base = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=400)
+        self.base = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=400)
         rendered = [render_body(b).html for b in BODIES]
         self.approved_bodies = [(b, html, fingerprint(b)) for b, html in zip(BODIES, rendered)]
         self.held_bodies = [(b, render_body(b).html, fingerprint(b), json.dumps([r])) for b, r in HELD_BODIES]
