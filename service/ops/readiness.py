@@ -14,16 +14,18 @@ import functools
 import logging
 from dataclasses import dataclass, field
 
+import redis
 import sqlalchemy as sa
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 
-from service.extensions import db, limiter
+from service.extensions import db
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "service_schema_heads"
+REDIS_EXTENSION = "service_readiness_redis"
 VERSION_TABLE = "alembic_version"
 
 
@@ -96,8 +98,13 @@ def check() -> Readiness:
 
 
 def _redis_answers() -> bool:
+    # A client of our own: the rate limiter's storage exists only when rate limits are on.
+    client = current_app.extensions.get(REDIS_EXTENSION)
+    if client is None:
+        client = current_app.extensions[REDIS_EXTENSION] = redis.Redis.from_url(
+            current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=2)
     try:
-        return bool(limiter.storage.check())
-    except Exception:  # noqa: BLE001 - any failure of the client means "not answering"
-        log.warning("readiness: Redis unreachable", exc_info=True)
+        return bool(client.ping())
+    except redis.RedisError as exc:
+        log.warning("readiness: Redis unreachable: %s", exc.__class__.__name__)
         return False

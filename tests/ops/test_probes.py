@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from service.extensions import db
 from service.ops.readiness import load_scripts
 from tests.conftest import settings_for
 
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 HEAD = sorted(load_scripts(str(Path(__file__).parents[2] / "migrations")).heads)
 
 
@@ -114,9 +116,17 @@ def test_readyz_is_503_when_postgresql_refuses_and_says_nothing_of_the_url():
     assert "hunter2" not in body and "127.0.0.1" not in body
 
 
-def test_readyz_is_503_when_the_configured_redis_does_not_answer(make_app):
-    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+@pytest.mark.parametrize("rate_limits", [False, True])
+def test_readyz_is_503_when_the_configured_redis_does_not_answer(make_app, rate_limits):
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                   RATELIMIT_ENABLED=rate_limits)
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["reason"] == "Redis (REDIS_URL, the shared rate-limit store) does not answer."
+
+
+def test_readyz_is_200_when_the_configured_redis_answers(make_app):
+    app = make_app(REDIS_URL=TEST_REDIS_URL, RATELIMIT_STORAGE_URI=TEST_REDIS_URL)
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200, response.json
 

@@ -49,9 +49,9 @@ def moderator(blog):
     return create_moderator("mod@example.org", PASSWORD, site_slugs=["blog"])
 
 
-@pytest.mark.parametrize("url", ["/api/v1/sites/blog/comments?article=post-1", "/api/v1/sites/blog/counts?article=post-1",
-                                 "/api/v1/sites/nope/counts?article=x", "/api/v1/openapi.json", "/healthz",
-                                 "/count.js", "/embed.js"])
+@pytest.mark.parametrize("url", ["/api/v1/sites/blog/comments?article=post-1",
+                                 "/api/v1/sites/blog/counts?article=post-1", "/api/v1/sites/nope/counts?article=x",
+                                 "/api/v1/openapi.json", "/healthz", "/count.js", "/embed.js"])
 def test_api_and_script_responses_are_nosniff_with_a_referrer_policy(client, blog, url):
     response = client.get(url)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
