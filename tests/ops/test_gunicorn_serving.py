@@ -37,7 +37,7 @@ _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopba
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
-    with _opener.open(request, timeout=10) as response:
+    with _opener.open(request, timeout=30) as response:
         return response.status, dict(response.headers), response.read()
 
 
@@ -60,7 +60,7 @@ def gunicorn(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                                cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine boots workers slowly
     while True:
         try:
             if get(f"{base}/readyz")[0] == 200:
