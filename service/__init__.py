@@ -22,12 +22,12 @@ from service.services import read_cache
 
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
-    routing.init_app(app)  # first: blueprints' rules take their converters when added
     settings = Config.from_env()
     settings.update(config or {})
     finalize(settings, app.instance_path)
     app.config.from_mapping(settings)
     service_logging.init_app(app)  # first: every later hook and log line has the request id
+    routing.init_app(app)  # before any blueprint: rules take their converters when added
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
