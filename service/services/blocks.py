@@ -19,6 +19,7 @@ from service.extensions import db
 from service.models import Block, Site, utcnow
 from service.moderation.sanitize import clean_text
 from service.security import hash_ip
+from service.services.decisions import forget_blocks
 from service.services.moderation_actions import comment_for
 
 KINDS = ("email", "domain", "ip", "name")
@@ -79,6 +80,7 @@ def create_block(actor: Actor, site: Site, kind: str, value: str, expires_at: da
     _check_expiry(expires_at)
     block = _add(actor, site.id, kind, value, expires_at, note)
     db.session.commit()
+    forget_blocks(site.id)
     return block
 
 
@@ -101,6 +103,7 @@ def block_author_of_comment(actor: Actor, comment_id: int, kinds=AUTHOR_KINDS, e
         value = values[kind].lower() if kind == "ip" else normalize_value(kind, values[kind])
         blocks.append(_add(actor, site_id, kind, value, expires_at, note))
     db.session.commit()
+    forget_blocks(site_id)
     return blocks
 
 
@@ -118,3 +121,4 @@ def delete_block(actor: Actor, site: Site, block_id: int) -> None:
         raise NotFound(f"No block {block_id} on this site.")
     db.session.delete(block)
     db.session.commit()
+    forget_blocks(site.id)

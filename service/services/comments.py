@@ -63,7 +63,7 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
     db.session.add(comment)
     db.session.flush()
     record_new(comment, site.id, decision.reasons)
-    db.session.commit()
+    commit_keeping_state()
     count_submission(decision.status)
 
     public = decision.public_status
@@ -75,6 +75,17 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
         edit_until=comment.created_at + edit_window() if keeps_token else None,
         author_token=author_token if not data.get("author_token") else None,
     )
+
+
+def commit_keeping_state() -> None:
+    """Commit without expiring what the session holds: everything the answer needs was just
+    written by this transaction, so reading it back would only cost two more queries."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _check_parent(article: Article, parent_id: int | None) -> int | None:

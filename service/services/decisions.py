@@ -18,6 +18,7 @@ from service.moderation.sanitize import RenderedBody, render_body
 from service.moderation.text import fingerprint
 from service.moderation.types import Block as BlockFact
 from service.moderation.types import Decision, Draft, Facts
+from service.services import read_cache
 from service.services.rate_limits import enforce_submission_limits
 
 MESSAGES = {
@@ -149,7 +150,16 @@ def _is_repeat(site_id: int, policy: Policy, draft: Draft, now: datetime, exclud
 
 
 def _blocks(site_id: int) -> tuple[BlockFact, ...]:
-    rows = db.session.execute(
-        sa.select(Block.kind, Block.value, Block.expires_at).where(Block.site_id == site_id)
-    ).all()
-    return tuple(BlockFact(kind, value, expires_at) for kind, value, expires_at in rows)
+    """The site's blocks, read at most once per CACHE_TTL_SECONDS per process (every submission
+    asks); this process's own block changes are seen at once (see forget_blocks)."""
+    def load() -> tuple[BlockFact, ...]:
+        rows = db.session.execute(
+            sa.select(Block.kind, Block.value, Block.expires_at).where(Block.site_id == site_id)
+        ).all()
+        return tuple(BlockFact(kind, value, expires_at) for kind, value, expires_at in rows)
+
+    return read_cache.remember(("blocks", site_id), load)
+
+
+def forget_blocks(site_id: int) -> None:
+    read_cache.forget(("blocks", site_id))

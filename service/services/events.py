@@ -18,6 +18,7 @@ or IP hash, and reasons without the values they matched (a block rule matches th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
 
@@ -27,6 +28,7 @@ from flask import current_app
 from service.extensions import db
 from service.models import Article, Comment, ModerationEvent, Moderator, OutboxMessage, Site, Webhook, \
     moderator_site, utcnow
+from service.services import read_cache
 
 EVENTS = ("comment.created", "comment.held", "comment.approved", "comment.rejected", "comment.reported")
 STATUS_EVENTS = {"pending": "comment.held", "approved": "comment.approved",
@@ -82,7 +84,7 @@ def _emit(names: list[str], comment: Comment, site_id: int, status: str | None, 
     for event in names:
         payload = comment_payload(event, comment, site, article, status, reasons, **extra)
         for webhook in webhooks:
-            if event in (webhook.events or []):
+            if event in webhook.events:
                 db.session.add(OutboxMessage(kind="webhook", site_id=site_id, event=event, webhook_id=webhook.id,
                                              payload=payload, status="pending", next_attempt_at=now))
         if not mail_on:
@@ -119,10 +121,23 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _active_webhooks(site_id: int) -> list[Webhook]:
-    return list(db.session.execute(
-        sa.select(Webhook).where(Webhook.site_id == site_id, Webhook.active.is_(True)).order_by(Webhook.id)
-    ).scalars())
+def _active_webhooks(site_id: int) -> tuple[WebhookSubscription, ...]:
+    """The site's active subscriptions, read at most once per CACHE_TTL_SECONDS: every comment
+    asks, and subscriptions change rarely (a change reaches every process within the TTL)."""
+    def load() -> tuple[WebhookSubscription, ...]:
+        rows = db.session.execute(
+            sa.select(Webhook.id, Webhook.events)
+            .where(Webhook.site_id == site_id, Webhook.active.is_(True)).order_by(Webhook.id)
+        ).all()
+        return tuple(WebhookSubscription(row.id, frozenset(row.events or ())) for row in rows)
+
+    return read_cache.remember(("webhooks", site_id), load)
+
+
+@dataclass(frozen=True)
+class WebhookSubscription:
+    id: int
+    events: frozenset[str]
 
 
 def _worth_a_mail(event: str, actor: str, reasons: list[dict]) -> bool:

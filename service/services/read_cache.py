@@ -135,6 +135,11 @@ def remember(key: tuple, load: Callable[[], T]) -> T:
     return value
 
 
+def forget(key: tuple) -> None:
+    """Drop one remembered value (this process changed what it was read from)."""
+    cache().rendered.put(key, (0.0, None))
+
+
 def get_rendered(key: tuple, build: Callable[[], T]) -> T:
     rendered = cache().rendered
     value = rendered.get(key)

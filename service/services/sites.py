@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from service.errors import Conflict, NotFound, Unprocessable
 from service.extensions import db
 from service.models import Site
+from service.services import read_cache
 
 MODES = ("pre", "post", "first-time")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -18,10 +19,20 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 def get_site(slug: str) -> Site:
     if not SLUG.fullmatch(slug):  # also keeps NUL and other unstorable text away from the database
         raise NotFound(f"No site {slug!r}.")
-    site = db.session.execute(db.select(Site).filter_by(slug=slug)).scalar_one_or_none()
+    # Slugs never change, so the id is remembered per process; the session's identity map
+    # then answers the later lookups of one request (origin check, write path, events).
+    site_id = read_cache.site_id(slug, lambda: _site_id(slug))
+    site = db.session.get(Site, site_id)
     if site is None:
         raise NotFound(f"No site {slug!r}.")
     return site
+
+
+def _site_id(slug: str) -> int:
+    site_id = db.session.execute(db.select(Site.id).filter_by(slug=slug)).scalar_one_or_none()
+    if site_id is None:
+        raise NotFound(f"No site {slug!r}.")
+    return site_id
 
 
 def list_sites() -> list[Site]:

@@ -46,15 +46,16 @@ def read_row(statement, **params):
 
 
 def site_id_for(slug: str) -> int:
-    def load() -> int:
-        if not SLUG.fullmatch(slug):
-            raise NotFound(f"No site {slug!r}.")
-        row = read_row(_SITE_ID, slug=slug)
-        if row is None:
-            raise NotFound(f"No site {slug!r}.")
-        return row.id
+    if not SLUG.fullmatch(slug):
+        raise NotFound(f"No site {slug!r}.")
+    return read_cache.site_id(slug, lambda: _site_id(slug))
 
-    return read_cache.site_id(slug, load)
+
+def _site_id(slug: str) -> int:
+    row = read_row(_SITE_ID, slug=slug)
+    if row is None:
+        raise NotFound(f"No site {slug!r}.")
+    return row.id
 
 
 def counts(site_slug: str, keys: list[str]) -> dict[str, int]:
