@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.moderation.sanitize import clean_text
 from service.models import Article, Comment, CommentStatus, Flag, Site
+from service.services import read_cache
 from service.services.flags import thresholds
 from service.services.history import latest_reasons
 from service.services.moderation_actions import comment_for
@@ -151,7 +152,13 @@ def listing_query(actor, tab: str, filters: QueueFilters, sites: list[Site],
 
 
 def tab_counts(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, int]:
-    """Rows per tab, each counted over at most COUNT_CAP + 1 index entries."""
+    """Rows per tab, each counted over at most COUNT_CAP + 1 index entries, and remembered for
+    CACHE_TTL_SECONDS: a moderator paging through the queue does not recount every time."""
+    key = ("queue-counts", actor.kind, actor.id, repr(filters), tuple(sorted(s.id for s in sites)))
+    return read_cache.remember(key, lambda: _count_tabs(actor, filters, sites))
+
+
+def _count_tabs(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, int]:
     scope = _scope(actor, filters, sites)
     counts = {}
     for tab in TABS:
