@@ -134,6 +134,11 @@ def _active_webhooks(site_id: int) -> tuple[WebhookSubscription, ...]:
     return read_cache.remember(("webhooks", site_id), load)
 
 
+def subscriptions_changed(site_id: int) -> None:
+    """This process added, changed or removed a webhook of the site: stop using the old list."""
+    read_cache.forget(("webhooks", site_id))
+
+
 @dataclass(frozen=True)
 class WebhookSubscription:
     id: int

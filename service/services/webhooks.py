@@ -11,7 +11,7 @@ from service.delivery.webhooks import url_problem
 from service.errors import NotFound, field_error
 from service.extensions import db
 from service.models import DeliveryAttempt, OutboxMessage, Site, Webhook
-from service.services.events import EVENTS
+from service.services.events import EVENTS, subscriptions_changed
 
 SECRET_MIN, SECRET_MAX = 16, 128
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
@@ -45,6 +45,7 @@ def create_webhook(site: Site, url: str, events: list[str] | tuple[str, ...] = (
     webhook = Webhook(site_id=site.id, url=url, secret=secret or new_secret(), events=chosen, active=True)
     db.session.add(webhook)
     db.session.commit()
+    subscriptions_changed(site.id)
     return webhook
 
 
@@ -64,8 +65,10 @@ def get_webhook(webhook_id: int, site: Site | None = None) -> Webhook:
 def delete_webhook(webhook_id: int, site: Site | None = None) -> Webhook:
     """Remove a webhook; its queued deliveries and their log go with it (ON DELETE CASCADE)."""
     webhook = get_webhook(webhook_id, site)
+    site_id = webhook.site_id
     db.session.delete(webhook)
     db.session.commit()
+    subscriptions_changed(site_id)
     return webhook
 
 

@@ -141,3 +141,22 @@ def test_worker_process_delivers_then_stops_cleanly_on_sigterm(app, database_url
     assert stdout.strip().splitlines()[-1] == "Worker stopped."
     assert db.session.execute(sa.select(OutboxMessage.status)).scalar_one() == "delivered"
     assert outbox.pending_count() == 0
+
+
+def test_webhook_changes_apply_at_once_in_the_process_that_made_them(make_app):
+    app = make_app(CACHE_TTL_SECONDS=60.0)  # subscriptions are otherwise remembered for a minute
+    with app.app_context():
+        make_site("blog")
+        client, headers = app.test_client(), admin_headers()
+
+        def post(text: str) -> int:
+            client.post("/api/v1/sites/blog/comments", json={"article": "a", "author": "Ann", "body": text})
+            return db.session.execute(sa.select(sa.func.count()).select_from(OutboxMessage)).scalar_one()
+
+        assert post("Before any webhook.") == 0  # and the empty list is remembered
+        hook = client.post(HOOKS, json={"url": "https://hooks.example.org/c", "events": ["comment.created"]},
+                           headers=headers).json
+        assert post("With a webhook.") == 1
+        client.delete(f"{HOOKS}/{hook['id']}", headers=headers)
+        assert post("After removing it.") == 0
+        db.session.remove()
