@@ -26,5 +26,6 @@ class EmbedQuerySchema(Schema):
 
 
 # The form fields a reader's browser sends; anything else in the form is ignored.
-FORM_FIELDS = ("author", "email", "website", "body", "parent_id", "title", "url", "form_token", "homepage")
-OPTIONAL_FORM_FIELDS = ("email", "website", "parent_id", "title", "url", "form_token")
+FORM_FIELDS = ("author", "email", "website", "body", "parent_id", "title", "url", "form_token", "homepage",
+               "notify_replies")
+OPTIONAL_FORM_FIELDS = ("email", "website", "parent_id", "title", "url", "form_token", "notify_replies")

@@ -197,6 +197,8 @@ def form_data(page: Page) -> tuple[dict, dict]:
         if name in OPTIONAL_FORM_FIELDS and not value.strip():
             continue
         data[name] = value
+    if "notify_replies" in data:
+        data["notify_replies"] = True  # a ticked checkbox, whatever its value
     if "parent_id" in data:
         try:
             data["parent_id"] = int(data["parent_id"])

@@ -125,3 +125,17 @@ def test_filled_honeypot_is_kept_as_spam_and_the_bot_is_told_nothing(client, sit
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Cheap pills." not in html
     assert db.session.execute(db.select(Comment)).scalar_one().status == CommentStatus.SPAM
+
+
+def test_the_reader_can_ask_for_reply_mail_without_javascript(client, site):
+    response = post(client, author="Ann", email="ann@example.com", body="Tell me about replies.", notify_replies="1")
+    assert response.status_code == 303
+    assert db.session.execute(db.select(Comment.notify_replies)).scalar_one() is True
+
+
+def test_reply_mail_without_an_email_keeps_the_text_and_says_why(client, site):
+    response = post(client, author="Ann", body="No address given.", notify_replies="1")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "No address given." in page and 'name="notify_replies"' in page and " checked" in page
+    assert db.session.execute(db.select(Comment)).first() is None

@@ -294,6 +294,7 @@
         if (i < 3 || v) data[k] = v;
       });
       if (form.elements.parent_id.value) data.parent_id = parseInt(form.elements.parent_id.value, 10);
+      if (form.elements.notify_replies.checked) data.notify_replies = true;
       if (saved.token || (store(AUTHOR) || {}).token) data.author_token = (store(AUTHOR) || {}).token;
       var submit = document.getElementById("submit");
       submit.disabled = true;
