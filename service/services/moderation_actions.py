@@ -83,6 +83,12 @@ def _bulk_once(actor: Actor, ids: list[int], status: str, note: str | None) -> d
         .where(Comment.id.in_(ids)).order_by(Comment.id)
         .with_for_update(of=Comment)
     ).all() if ids else []
+    # Each move changes its article's counters. Lock those rows up front, in id order as every
+    # bulk does: taken in comment order instead, two bulks over the same articles deadlock.
+    article_ids = sorted({comment.article_id for comment, _ in rows})
+    if article_ids:
+        db.session.execute(sa.select(Article.id).where(Article.id.in_(article_ids)).order_by(Article.id)
+                           .with_for_update(key_share=True))
     found = {comment.id: (comment, site_id) for comment, site_id in rows if actor.can_access(site_id)}
     updated, conflicts = [], []
     for comment_id in ids:
