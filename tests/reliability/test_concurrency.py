@@ -20,7 +20,7 @@ CLIENTS = 32
 POSTS_PER_CLIENT = 50
 ARTICLES = 8
 MODERATORS = 8
-ACTIONS_PER_MODERATOR = 40
+ACTIONS_PER_MODERATOR = 50
 RACED_COMMENTS = 12
 TARGETS = ("approved", "rejected", "approved", "rejected", "pending", "spam")
 
@@ -95,7 +95,7 @@ def test_moderators_racing_on_the_same_comments_keep_counters_exact(service):
         answers = []
         for _ in range(ACTIONS_PER_MODERATOR):
             target = rng.choice(TARGETS)
-            if rng.random() < 0.2:
+            if rng.random() < 0.4:  # bulks take many locks at once: where deadlocks hide
                 chosen = rng.sample(ids, 4)
                 status, payload = request("POST", f"{url}/bulk", {"ids": chosen, "status": target},
                                           headers=service.admin)
