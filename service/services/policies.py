@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from functools import lru_cache
 
@@ -15,13 +16,21 @@ from service.moderation.policy import Policy, dump_policy, load_policy
 from service.services import decisions
 
 MODE_OVERRIDES = ("pre", "post", "first-time")
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=256)
 def _load(policy_json: str) -> Policy:
     # Validating and compiling 1,000-word lists costs milliseconds; stored policies change
     # rarely, so each distinct policy is loaded once per process.
-    return load_policy(json.loads(policy_json))
+    data = json.loads(policy_json)
+    try:
+        return load_policy(data)
+    except ValidationError as exc:
+        # Only `set_policy` writes policies, and it validates; a row edited by hand (or by an
+        # older version) must not stop comments: the invalid keys take their defaults.
+        log.error("Stored policy has invalid keys %s; using their defaults", sorted(exc.messages))
+        return load_policy({key: value for key, value in data.items() if key not in exc.messages})
 
 
 def site_policy(site: Site) -> Policy:
