@@ -11,6 +11,19 @@ from sqlalchemy.types import TypeDecorator
 
 from service.extensions import db
 
+# Ids and revisions are INTEGER columns: 64 bits on SQLite but 32 on PostgreSQL, which refuses
+# to compare one with a larger number. Whatever a client sends as an id is checked against this.
+MAX_ID = 2**31 - 1
+
+
+def id_from_text(text: str | None) -> int | None:
+    """An id typed as text (a query parameter, a form field): ASCII digits naming an id that
+    can exist, else None. (str.isdigit alone lets through '²', which int() refuses.)"""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -22,6 +22,14 @@ def _plausible_key(key: str) -> bool:
     return 0 < len(key) <= 255 and key.isprintable() and not key.isspace()
 
 
+def _number(text: str, high: int) -> int | None:
+    """ASCII digits from 1 to `high`, else None (str.isdigit alone lets '²' through to int())."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(high))):
+        return None
+    value = int(text)
+    return value if 1 <= value <= high else None
+
+
 def _through_schema(schema: Schema, data: dict) -> dict:
     try:
         return schema.load(data)
@@ -38,8 +46,7 @@ def counts_query(args: MultiDict) -> list[str]:
 
 def thread_query(args: MultiDict) -> dict:
     key, order = args.get("article"), args.get("order", "oldest")
-    page, per_page = args.get("page", "1"), args.get("per_page", "50")
-    if (key is not None and _plausible_key(key) and order in _ORDERS and page.isdigit() and per_page.isdigit()
-            and 1 <= int(page) <= 100_000 and 1 <= int(per_page) <= 200):
-        return {"article": key, "order": order, "page": int(page), "per_page": int(per_page)}
+    page, per_page = _number(args.get("page", "1"), 100_000), _number(args.get("per_page", "50"), 200)
+    if key is not None and _plausible_key(key) and order in _ORDERS and page and per_page:
+        return {"article": key, "order": order, "page": page, "per_page": per_page}
     return _through_schema(_THREAD, {k: args.get(k) for k in ("article", "order", "page", "per_page") if k in args})

@@ -27,6 +27,7 @@ from service.embed.settings import ORDERS, theme_from_query
 from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessable
 from service.extensions import csrf, limiter
 from service.form_tokens import issue_form_token
+from service.models import id_from_text
 from service.schemas import CommentCreateSchema
 from service.services import read_cache
 from service.services.comments import submit_comment
@@ -136,7 +137,7 @@ def _html_response(page: Page, html: str, code: int = 200) -> Response:
 def _page_html(page: Page, *, status: dict | None = None, form: dict | None = None,
                errors: dict | None = None, form_token: str) -> str:
     m = Messages(page.lang)
-    reply_to = page.query["reply"] if form is None else _int(form.get("parent_id"))
+    reply_to = page.query["reply"] if form is None else id_from_text(form.get("parent_id"))
     own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key)
     html = render_template(
         "embed/page.html", page=page, m=m, messages_json=catalogue_json(page.lang), site=page.site, article=page.article,
@@ -149,10 +150,6 @@ def _page_html(page: Page, *, status: dict | None = None, form: dict | None = No
         if page.theme else None,
     )
     return html
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 16 else None
 
 
 def cors_safe(origins: tuple[str, ...]) -> tuple[str, ...]:

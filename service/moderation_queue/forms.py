@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from service.models import utcnow
+from service.models import id_from_text, utcnow
 from service.moderation.sanitize import clean_text
 from service.moderation.transitions import STATUSES
 
@@ -57,7 +57,7 @@ class BulkForm(FlaskForm):
 
     def id_list(self) -> list[int]:
         parts = [p.strip() for value in (self.ids.data or []) for p in str(value).replace(" ", ",").split(",")]
-        return [int(p) for p in parts if p.isdigit() and len(p) < 10][:1000]
+        return [i for i in map(id_from_text, parts) if i is not None][:1000]
 
 
 class EditForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask import render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from service.errors import Unprocessable
+from service.models import id_from_text
 from service.moderation_queue.blueprint import actor, admin, bp, done
 from service.moderation_queue.forms import PlainForm, TokenForm
 from service.services import history, moderators, queue, tokens
@@ -16,8 +17,7 @@ LOG_PAGE = 50
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return id_from_text(request.args.get(name, ""))
 
 
 @bp.get("/log")

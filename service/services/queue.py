@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.moderation.sanitize import clean_text
-from service.models import Article, Comment, CommentStatus, Flag, Site
+from service.models import Article, Comment, CommentStatus, Flag, Site, id_from_text
 from service.services import read_cache
 from service.services.flags import thresholds
 from service.services.history import latest_reasons
@@ -75,9 +75,10 @@ def parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
     try:
         micros, ident = raw.split(".", 1)
         moment = datetime.fromtimestamp(int(micros) / 1_000_000, tz=timezone.utc)
-        return moment, int(ident)
     except (ValueError, OverflowError, OSError):
         return None
+    comment_id = id_from_text(ident)
+    return None if comment_id is None else (moment, comment_id)
 
 
 def make_cursor(comment: Comment) -> str:
@@ -100,8 +101,9 @@ def _scope(actor, filters: QueueFilters, sites: list[Site]) -> list:
     if restricted:
         article_query = article_query.where(Article.site_id.in_(site_ids or [-1]))
     if filters.article:
-        if filters.article.startswith("#") and filters.article[1:].isdigit():
-            article_query = article_query.where(Article.id == int(filters.article[1:]))
+        article_id = id_from_text(filters.article[1:]) if filters.article.startswith("#") else None
+        if article_id is not None:
+            article_query = article_query.where(Article.id == article_id)
         else:
             article_query = article_query.where(Article.key == filters.article)
     if restricted or filters.article:
