@@ -8,14 +8,15 @@ from gunicorn.http.errors import NoMoreData, ParseException
 from werkzeug.routing import IntegerConverter
 
 from service.errors import BadRequest
+from service.models import MAX_ID
 
-MAX_ID = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's bigint
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class DatabaseId(IntegerConverter):
     """`<int:...>` that matches only ids a database can hold: a larger number is a 404, not an
-    overflow inside the database driver (SQLite refuses integers past 64 bits)."""
+    error from the database (SQLite refuses integers past 64 bits, PostgreSQL past 32 for
+    INTEGER columns)."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 (werkzeug's parameter name)
         kwargs.setdefault("max", MAX_ID)

@@ -7,6 +7,7 @@ import re
 from flask import current_app
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates
 
+from service.models import MAX_ID
 from service.moderation.sanitize import clean_text, clean_website
 
 MAX_ARTICLES_PER_COUNT = 100
@@ -78,7 +79,7 @@ class CommentCreateSchema(Schema):
     website = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048))
     body = Body(required=True, validate=validate_body)
     parent_id = fields.Integer(load_default=None, allow_none=True, strict=True,
-                               validate=validate.Range(min=1, max=2**53))
+                               validate=validate.Range(min=1, max=MAX_ID))
     title = CleanString(load_default=None, allow_none=True, max_length=300,
                         metadata={"description": "The article's title, recorded when it is first seen."})
     url = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048),

@@ -6,6 +6,7 @@ from datetime import timezone
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
+from service.models import MAX_ID
 from service.moderation.sanitize import clean_text
 from service.schemas import ArticleKey, Body, CleanString, ReasonSchema, SafeString, validate_body
 from service.services.blocks import AUTHOR_KINDS, KINDS
@@ -14,8 +15,8 @@ from service.services.moderation_actions import MAX_BULK
 from service.services.moderation_queries import STATUS_FILTERS
 
 STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
-ID = {"strict": True, "validate": validate.Range(min=1, max=2**53)}
-QUERY_ID = {"validate": validate.Range(min=1, max=2**53)}  # query strings carry digits as text
+ID = {"strict": True, "validate": validate.Range(min=1, max=MAX_ID)}
+QUERY_ID = {"validate": validate.Range(min=1, max=MAX_ID)}  # query strings carry digits as text
 
 
 class Note(fields.String):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from service.embed.settings import ORDERS
+from service.models import MAX_ID
 from service.schemas import ArticleKey
 
 
@@ -18,7 +19,7 @@ class EmbedQuerySchema(Schema):
     lang = fields.String(load_default=None, validate=validate.Length(max=16))
     order = fields.String(load_default=None, validate=validate.OneOf(ORDERS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    reply = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**53))
+    reply = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(load_default=None, validate=validate.OneOf(["approved", "pending"]))
     own = fields.String(load_default=None, validate=validate.Length(max=200))
     title = fields.String(load_default=None, validate=validate.Length(max=300))
