@@ -52,6 +52,7 @@ class ArticleKey(fields.String):
     """The site's own ID for an article: a slug, a number, a URL path."""
 
     def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("metadata", {"minLength": 1, "maxLength": 255})  # the OpenAPI document says so
         super().__init__(validate=validate_article_key, **kwargs)
 
 
@@ -74,10 +75,10 @@ class CommentCreateSchema(Schema):
         unknown = RAISE
 
     article = ArticleKey(required=True)
-    author = CleanString(required=True, max_length=200)
+    author = CleanString(required=True, max_length=200, metadata={"minLength": 1, "maxLength": 200})
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
     website = SafeString(load_default=None, allow_none=True, validate=validate.Length(max=2048))
-    body = Body(required=True, validate=validate_body)
+    body = Body(required=True, validate=validate_body, metadata={"minLength": 1})
     parent_id = fields.Integer(load_default=None, allow_none=True, strict=True,
                                validate=validate.Range(min=1, max=MAX_ID))
     title = CleanString(load_default=None, allow_none=True, max_length=300,
@@ -124,7 +125,7 @@ class CommentEditSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    body = Body(required=True, validate=validate_body)
+    body = Body(required=True, validate=validate_body, metadata={"minLength": 1})
 
 
 class ThreadQuerySchema(Schema):
