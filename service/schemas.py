@@ -190,7 +190,8 @@ class CreatedCommentSchema(Schema):
     comment = fields.Nested(CommentSchema)
     edit_token = fields.String(metadata={"description": "Shown once; send as X-Edit-Token to edit or delete."})
     edit_until = fields.DateTime()
-    author_token = fields.String(metadata={"description": "Keep and send back with later comments."})
+    author_token = fields.String(allow_none=True, metadata={
+        "description": "Keep and send back with later comments; null when the request sent one."})
 
 
 class ErrorSchema(Schema):
