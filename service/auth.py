@@ -6,6 +6,7 @@ the two `require_*` checks, so the UI and the API share one notion of roles and 
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -77,6 +78,14 @@ def login_moderator(moderator: Moderator, remember: bool = False) -> None:
 
 
 def logout_moderator() -> None:
+    """End the session for good. The session lives in a signed cookie, so a copy of it taken
+    before logout would stay valid: rotating the moderator's nonce voids every copy (and the
+    moderator's sessions on other devices, which is what "log out" promises here)."""
+    if current_user and current_user.is_authenticated:
+        moderator = db.session.get(Moderator, current_user.moderator.id)
+        if moderator is not None:
+            moderator.session_nonce = secrets.token_hex(16)
+            db.session.commit()
     logout_user()
     session.clear()
     g.pop("_actor", None)

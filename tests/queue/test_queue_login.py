@@ -55,6 +55,15 @@ def test_logout_is_a_post_and_ends_the_session(as_user, world):
     assert client.get("/moderate/").status_code == 302
 
 
+def test_a_session_cookie_copied_before_logout_is_dead_after_it(app, as_user, world):
+    client = as_user("mod@example.org")
+    copied = client.get_cookie("session").value
+    assert client.post("/moderate/logout").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/moderate/").status_code == 302  # back to the login page
+
+
 def test_login_attempts_are_rate_limited(make_app):
     app = make_app(RATELIMIT_ENABLED=True)
     with app.app_context():
