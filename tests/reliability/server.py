@@ -4,6 +4,7 @@ that look at what the database holds afterwards."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -242,7 +243,8 @@ def post_comment(base: str, site: str, article: str, body: str) -> tuple[int | N
     try:
         status, payload = request("POST", f"{base}/api/v1/sites/{site}/comments",
                                   {"article": article, "author": "Load", "body": body})
-    except OSError as exc:  # a refused or reset connection is a lost request too
+    except (OSError, http.client.HTTPException) as exc:
+        # A refused or reset connection, or an answer cut off by the kill, is a lost request too.
         return None, None, repr(exc)
     comment_id = (payload or {}).get("comment", {}).get("id") if status in (201, 202) else None
     return status, comment_id, payload
