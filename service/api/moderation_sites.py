@@ -31,7 +31,7 @@ NO_SITE = (404, "No such site.")
 def _site(slug: str):
     """The site, if the caller moderates it."""
     actor = require_actor()
-    if not SLUG.match(slug):  # never let an unstorable path segment reach the database
+    if not SLUG.fullmatch(slug):  # never let an unstorable path segment reach the database
         raise NotFound(f"No site {slug!r}.")
     site = get_site(slug)
     require_site_access(actor, site.id)

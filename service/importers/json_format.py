@@ -121,7 +121,7 @@ def _open(path: str) -> TextIO:
 def create_site_from(slug: str, data: dict) -> Site:
     """A new site with the exported one's name, origins, policy and widget settings, in the
     import's transaction (so a failed import leaves no site behind)."""
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise ImportFailure("a site slug is 1-64 lowercase letters, digits and dashes")
     try:
         origins = [normalize_origin(str(o)) for o in data.get("origins") or []]
