@@ -5,6 +5,7 @@ that look at what the database holds afterwards."""
 from __future__ import annotations
 
 import http.client
+import http.client
 import json
 import os
 import signal
@@ -56,10 +57,13 @@ def request(method: str, url: str, payload=None, headers: dict | None = None,
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     req = urllib.request.Request(url, data=data, method=method, headers=all_headers)
     try:
-        with _opener.open(req, timeout=timeout) as response:
-            status, body = response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        status, body = exc.code, exc.read()
+        try:
+            with _opener.open(req, timeout=timeout) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, body = exc.code, exc.read()
+    except http.client.HTTPException as exc:  # e.g. the server died halfway through its answer
+        raise ConnectionError(f"incomplete answer: {exc!r}") from exc
     try:
         return status, json.loads(body) if body else None
     except ValueError:
