@@ -5,7 +5,6 @@ that look at what the database holds afterwards."""
 from __future__ import annotations
 
 import http.client
-import http.client
 import json
 import os
 import signal
