@@ -12,12 +12,11 @@ from flask_smorest import Blueprint
 from service.api.http import require_json_body
 from service.api.moderation import block_payload, documented
 from service.auth import guard_api, require_actor, require_admin, require_site_access
-from service.errors import NotFound
 from service.extensions import csrf
 from service.schemas_moderation import (BlockCreateSchema, BlockListSchema, BlockQuerySchema, BlockSchema,
                                         DryRunResultSchema, DryRunSchema, PolicyInputSchema, PolicySchema)
 from service.services import blocks, policies
-from service.services.sites import SLUG, get_site
+from service.services.sites import get_site
 
 blp = Blueprint("moderation_sites", __name__, url_prefix="/api/v1/moderation/sites",
                 description="A site's blocks and moderation policy (moderator session or API token).")
@@ -28,11 +27,10 @@ csrf.exempt(blp)
 NO_SITE = (404, "No such site.")
 
 
-def _site(slug: str):
-    """The site, if the caller moderates it."""
+def moderated_site(slug: str):
+    """The caller and the site, if the caller moderates it (get_site refuses malformed slugs
+    before any query)."""
     actor = require_actor()
-    if not SLUG.fullmatch(slug):  # never let an unstorable path segment reach the database
-        raise NotFound(f"No site {slug!r}.")
     site = get_site(slug)
     require_site_access(actor, site.id)
     return actor, site
@@ -45,7 +43,7 @@ class SiteBlocks(MethodView):
     @documented(NO_SITE, blueprint=blp)
     def get(self, query: dict, site: str):
         """The site's blocks, newest first (expired ones with `include_expired=true`)."""
-        _, site_row = _site(site)
+        _, site_row = moderated_site(site)
         return {"blocks": [block_payload(b) for b in blocks.list_blocks(site_row, query["include_expired"])]}
 
     @blp.arguments(BlockCreateSchema)
@@ -53,7 +51,7 @@ class SiteBlocks(MethodView):
     @documented(NO_SITE, blueprint=blp)
     def post(self, data: dict, site: str):
         """Block an email, an email domain, an IP address (or its hash) or a name on this site."""
-        actor, site_row = _site(site)
+        actor, site_row = moderated_site(site)
         return block_payload(blocks.create_block(actor, site_row, data["kind"], data["value"],
                                                  data["expires_at"], data["note"]))
 
@@ -64,7 +62,7 @@ class SiteBlock(MethodView):
     @documented((404, "No such site or block."), blueprint=blp)
     def delete(self, site: str, block_id: int):
         """Lift a block."""
-        actor, site_row = _site(site)
+        actor, site_row = moderated_site(site)
         blocks.delete_block(actor, site_row, block_id)
         return ""
 
@@ -75,7 +73,7 @@ class SitePolicy(MethodView):
     @documented(NO_SITE, blueprint=blp)
     def get(self, site: str):
         """The site's effective moderation policy (defaults filled in)."""
-        _, site_row = _site(site)
+        _, site_row = moderated_site(site)
         return {"policy": policies.get_policy(site_row)}
 
     @blp.arguments(PolicyInputSchema)
@@ -83,7 +81,7 @@ class SitePolicy(MethodView):
     @documented(NO_SITE, (422, "Not a valid policy; see errors."), blueprint=blp)
     def put(self, data: dict, site: str):
         """Replace the site's policy (administrators only). Keys left out take their defaults."""
-        actor, site_row = _site(site)
+        actor, site_row = moderated_site(site)
         require_admin(actor)
         return {"policy": policies.set_policy(site_row, data)}
 
@@ -95,5 +93,5 @@ class SiteDryRun(MethodView):
     @documented(NO_SITE, blueprint=blp)
     def post(self, data: dict, site: str):
         """What the site's rules would decide for this comment, with today's facts. Stores nothing."""
-        _, site_row = _site(site)
+        _, site_row = moderated_site(site)
         return policies.dry_run(site_row, data)

@@ -11,13 +11,12 @@ from flask_smorest import Blueprint
 
 from service.api.http import require_json_body
 from service.api.moderation import documented
-from service.auth import guard_api, require_actor, require_admin, require_site_access
-from service.errors import NotFound
+from service.auth import guard_api, require_admin
 from service.extensions import csrf
 from service.schemas_webhooks import (DeliveryListSchema, DeliveryQuerySchema, WebhookCreatedSchema,
                                       WebhookCreateSchema, WebhookListSchema)
 from service.services import webhooks
-from service.services.sites import SLUG, get_site
+from service.api.moderation_sites import moderated_site
 
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/sites",
                 description="A site's webhooks and their delivery log (administrators).")
@@ -30,11 +29,7 @@ NO_SITE = (404, "No such site.")
 
 def _site(slug: str):
     """The site, if the caller is an administrator (who moderates every site)."""
-    actor = require_actor()
-    if not SLUG.fullmatch(slug):  # never let an unstorable path segment reach the database
-        raise NotFound(f"No site {slug!r}.")
-    site = get_site(slug)
-    require_site_access(actor, site.id)
+    actor, site = moderated_site(slug)
     require_admin(actor)
     return site
 
