@@ -3,7 +3,7 @@ error handlers, and does nothing else."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import sys
 from typing import Mapping
 
 from flask import Flask
@@ -14,7 +14,7 @@ from service import logging as service_logging
 from service.api import init_api
 from service.config import Config, finalize
 from service.errors import register_error_handlers
-from service.extensions import db, limiter, migrate
+from service.extensions import db, limiter
 from service.hot_reads import HotReads
 from service import notifications
 from service.services import read_cache
@@ -34,7 +34,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    _bind_migrations(app)
     limiter.init_app(app)
     read_cache.init_app(app)
     ops.init_app(app)
@@ -49,3 +49,9 @@ def create_app(config: Mapping | None = None) -> Flask:
     moderation_queue.init_app(app)  # after the other blueprints: it exempts the JSON ones from form CSRF
     app.wsgi_app = HotReads(app, app.wsgi_app)  # outermost: answers cached reads before Flask's machinery
     return app
+
+
+def _bind_migrations(app: Flask) -> None:
+    """Flask-Migrate only where it is already imported: see service/cli/db.py."""
+    if "flask_migrate" in sys.modules:
+        cli.db.bind(app)

@@ -19,7 +19,21 @@ def queue_page():
     page = queue.list_queue(actor(), request.args.get("tab", "pending"), filters,
                             request.args.get("after"))
     return render_template("moderate/queue.html", page=page, filters=filters, tabs=queue.TABS,
-                           bulk_form=BulkForm(), status_form=StatusForm())
+                           bulk_form=BulkForm(), status_form=StatusForm(), urls=_item_urls())
+
+
+_ID = 2**31 - 1
+
+
+def _item_urls() -> dict[str, str]:
+    """Each item's links, as format strings built once a page: the items differ only in their
+    id, and building 250 links through the URL map would cost more than the rest of the page."""
+    def pattern(endpoint: str, **ids) -> str:
+        return url_for(endpoint, **{name: _ID for name in ids}).replace(str(_ID), "{}")
+    return {"status": pattern("moderation_queue.set_status", comment_id=1),
+            "page": pattern("moderation_queue.comment_page", comment_id=1),
+            "block": pattern("moderation_queue.block_author", comment_id=1),
+            "article": pattern("moderation_queue.article_page", article_id=1)}
 
 
 @bp.get("/comments/<int:comment_id>")

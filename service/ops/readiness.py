@@ -10,14 +10,13 @@ deployment that swaps the files on disk does not change what a running process e
 
 from __future__ import annotations
 
+import ast
 import functools
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import redis
 import sqlalchemy as sa
-from alembic.config import Config as AlembicConfig
-from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 
 from service.extensions import db
@@ -45,16 +44,40 @@ class Readiness:
         return {"status": "ready" if self.ready else "unavailable", "reason": self.reason, **self.details}
 
 
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
 @functools.lru_cache(maxsize=None)
 def load_scripts(directory: str) -> Scripts:
-    config = AlembicConfig()
-    config.set_main_option("script_location", directory)
-    scripts = ScriptDirectory.from_config(config)
-    return Scripts(frozenset(scripts.get_heads()), frozenset(rev.revision for rev in scripts.walk_revisions()))
+    """The revision graph, read from the scripts' `revision` and `down_revision` assignments.
+
+    Read with `ast` rather than through Alembic: importing Alembic (with Mako and Pygments)
+    would cost every web worker about 11 MiB for this one question. A head is a revision no
+    other revision names as its predecessor.
+    """
+    known: set[str] = set()
+    predecessors: set[str] = set()
+    for script in Path(directory, "versions").glob("*.py"):
+        names = _revision_assignments(script)
+        if isinstance(names.get("revision"), str):
+            known.add(names["revision"])
+            down = names.get("down_revision")
+            predecessors.update([down] if isinstance(down, str) else down or ())
+    return Scripts(frozenset(known - predecessors), frozenset(known))
+
+
+def _revision_assignments(script: Path) -> dict:
+    found = {}
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        if (isinstance(node, (ast.Assign, ast.AnnAssign))
+                and isinstance(target := node.targets[0] if isinstance(node, ast.Assign) else node.target, ast.Name)
+                and target.id in ("revision", "down_revision") and node.value is not None):
+            found[target.id] = ast.literal_eval(node.value)
+    return found
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = load_scripts(app.extensions["migrate"].directory)
+    app.extensions[EXTENSION] = load_scripts(str(MIGRATIONS))
 
 
 def _database_revisions() -> set[str] | None:
@@ -98,6 +121,8 @@ def check() -> Readiness:
 
 
 def _redis_answers() -> bool:
+    import redis  # only where Redis is configured: the client library is ~6 MiB per worker
+
     # A client of our own: the rate limiter's storage exists only when rate limits are on.
     client = current_app.extensions.get(REDIS_EXTENSION)
     if client is None:

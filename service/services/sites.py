@@ -20,11 +20,15 @@ def get_site(slug: str) -> Site:
     if not SLUG.fullmatch(slug):  # also keeps NUL and other unstorable text away from the database
         raise NotFound(f"No site {slug!r}.")
     # Slugs never change, so the id is remembered per process; the session's identity map
-    # then answers the later lookups of one request (origin check, write path, events).
+    # then answers the later lookups of one request (origin check, write path, events). The
+    # identity map holds objects weakly: the session keeps the site it found, or a lookup after
+    # the caller let go of it would read the row again.
     site_id = read_cache.site_id(slug, lambda: _site_id(slug))
-    site = db.session.get(Site, site_id)
+    session = db.session()
+    site = session.get(Site, site_id)
     if site is None:
         raise NotFound(f"No site {slug!r}.")
+    session.info.setdefault("sites", {})[site_id] = site
     return site
 
 
