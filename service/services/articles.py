@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from service.extensions import db
 from service.models import Article, Site
 
 
+# Built once: every comment written looks its article up.
+_BY_KEY = sa.select(Article).where(Article.site_id == sa.bindparam("site"), Article.key == sa.bindparam("key"))
+
+
 def find_article(site_id: int, key: str) -> Article | None:
-    return db.session.execute(db.select(Article).filter_by(site_id=site_id, key=key)).scalar_one_or_none()
+    return db.session.execute(_BY_KEY, {"site": site_id, "key": key}).scalar_one_or_none()
 
 
 def get_or_create_article(site: Site, key: str, *, title: str | None = None, url: str | None = None) -> Article:

@@ -131,22 +131,28 @@ def _author_history(site_id: int, author_key_hash: str | None) -> tuple[int, int
     return approved, counts.get(CommentStatus.REJECTED, 0) + counts.get(CommentStatus.SPAM, 0)
 
 
+def _repeat_query(by_email: bool) -> sa.Select:
+    same_sender = Comment.ip_hash == sa.bindparam("ip_hash")
+    if by_email:
+        same_sender = sa.or_(same_sender, Comment.email == sa.bindparam("email"))
+    return (sa.select(Comment.id)
+            .join(Article, Article.id == Comment.article_id)
+            .where(Comment.fingerprint == sa.bindparam("fingerprint"), Article.site_id == sa.bindparam("site"),
+                   Comment.created_at >= sa.bindparam("since", type_=Comment.created_at.type), same_sender,
+                   Comment.id != sa.bindparam("exclude"))
+            .limit(1))
+
+
+# Built once (with and without an email): every submission asks.
+_REPEAT = {by_email: _repeat_query(by_email) for by_email in (False, True)}
+
+
 def _is_repeat(site_id: int, policy: Policy, draft: Draft, now: datetime, exclude_id: int | None) -> bool:
     """The same text from the same address or email on this site, within the repeat window."""
-    since = now - timedelta(minutes=policy.repeat_window_minutes)
-    same_sender = Comment.ip_hash == draft.ip_hash
-    if draft.email:
-        same_sender = sa.or_(same_sender, Comment.email == draft.email)
-    query = (
-        sa.select(Comment.id)
-        .join(Article, Article.id == Comment.article_id)
-        .where(Comment.fingerprint == fingerprint(draft.body), Article.site_id == site_id,
-               Comment.created_at >= since, same_sender)
-        .limit(1)
-    )
-    if exclude_id is not None:
-        query = query.where(Comment.id != exclude_id)
-    return db.session.execute(query).first() is not None
+    params = {"ip_hash": draft.ip_hash, "email": draft.email, "fingerprint": fingerprint(draft.body),
+              "site": site_id, "since": now - timedelta(minutes=policy.repeat_window_minutes),
+              "exclude": -1 if exclude_id is None else exclude_id}
+    return db.session.execute(_REPEAT[bool(draft.email)], params).first() is not None
 
 
 def _blocks(site_id: int) -> tuple[BlockFact, ...]:

@@ -25,10 +25,12 @@ def get_site(slug: str) -> Site:
     # the caller let go of it would read the row again.
     site_id = read_cache.site_id(slug, lambda: _site_id(slug))
     session = db.session()
-    site = session.get(Site, site_id)
-    if site is None:
-        raise NotFound(f"No site {slug!r}.")
-    session.info.setdefault("sites", {})[site_id] = site
+    held = session.info.setdefault("sites", {})
+    site = held.get(site_id)
+    if site is None or site not in session:
+        site = held[site_id] = session.get(Site, site_id)
+        if site is None:
+            raise NotFound(f"No site {slug!r}.")
     return site
 
 
