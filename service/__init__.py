@@ -54,4 +54,6 @@ def create_app(config: Mapping | None = None) -> Flask:
 def _bind_migrations(app: Flask) -> None:
     """Flask-Migrate only where it is already imported: see service/cli/db.py."""
     if "flask_migrate" in sys.modules:
-        cli.db.bind(app)
+        from service.cli import db as migrations
+
+        migrations.bind(app)

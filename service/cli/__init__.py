@@ -1,15 +1,60 @@
-"""`flask --app wsgi ...` commands, one module per group."""
+"""`flask --app wsgi ...` commands, one module per group.
+
+The modules are imported when one of their commands runs (or `--help` lists them), never by a
+web worker: importers, mail delivery and the worker loop have no place in a process that
+serves requests.
+"""
 
 from __future__ import annotations
 
+import importlib
+
+import click
 from flask import Flask
 
-from service.cli import backup, db, demo, export, history, imports, moderators, policy, privacy, sites, tokens, worker
+COMMANDS = {  # command name: (module in service.cli, attribute)
+    "db": ("db", "group"),
+    "sites": ("sites", "group"),
+    "demo": ("demo", "group"),
+    "policy": ("policy", "policy_group"),
+    "moderation": ("policy", "moderation_group"),
+    "articles": ("policy", "articles_group"),
+    "moderators": ("moderators", "group"),
+    "tokens": ("tokens", "group"),
+    "history": ("history", "group"),
+    "worker": ("worker", "worker"),
+    "webhooks": ("worker", "webhooks_group"),
+    "notify": ("worker", "notify_group"),
+    "import": ("imports", "group"),
+    "export": ("export", "command"),
+    "privacy": ("privacy", "group"),
+    "backup": ("backup", "command"),
+}
+
+
+class Deferred(click.Command):
+    """Stands in for a command in the list; asked for its help or invoked, it hands over to it."""
+
+    def __init__(self, name: str, module: str, attribute: str) -> None:
+        super().__init__(name)
+        self._where = (module, attribute)
+
+    def _module(self):
+        return importlib.import_module(f"service.cli.{self._where[0]}")
+
+    def load(self) -> click.Command:
+        return getattr(self._module(), self._where[1])
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self.load().get_short_help_str(limit)
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        module = self._module()
+        if hasattr(module, "prepare"):  # a module may need the app set up first (`db` does)
+            module.prepare(parent)
+        return getattr(module, self._where[1]).make_context(info_name, args, parent=parent, **extra)
 
 
 def init_app(app: Flask) -> None:
-    for group in (db.group, sites.group, demo.group, policy.policy_group, policy.moderation_group,
-                  policy.articles_group, moderators.group, tokens.group, history.group,
-                  worker.worker, worker.webhooks_group, worker.notify_group, imports.group, export.command,
-                  privacy.group, backup.command):
-        app.cli.add_command(group)
+    for name, (module, attribute) in COMMANDS.items():
+        app.cli.add_command(Deferred(name, module, attribute))
