@@ -3,11 +3,15 @@ edit, block the author)."""
 
 from __future__ import annotations
 
+import secrets
+
 from flask import render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from service.moderation_queue.blueprint import actor, bp, done, form_error
 from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm
-from service.services import blocks, history, moderation_actions, queue
+from service.services import blocks, history, moderation_actions, queue, read_cache
 
 ACTION_LABELS = {"approved": "Approved", "rejected": "Rejected", "spam": "Marked as spam",
                  "deleted": "Deleted", "pending": "Back in review"}
@@ -15,11 +19,42 @@ ACTION_LABELS = {"approved": "Approved", "rejected": "Rejected", "spam": "Marked
 
 @bp.get("/", endpoint="queue")
 def queue_page():
-    filters = queue.QueueFilters.from_args(request.args)
-    page = queue.list_queue(actor(), request.args.get("tab", "pending"), filters,
-                            request.args.get("after"))
-    return render_template("moderate/queue.html", page=page, filters=filters, tabs=queue.TABS,
-                           bulk_form=BulkForm(), status_form=StatusForm(), urls=_item_urls())
+    """The listing is rendered once per page and queue state (see `cached_listing`); each
+    request adds its own CSRF field and the page around it."""
+    who = actor()
+    tab = queue.normal_tab(request.args.get("tab"))
+    sites = queue.visible_sites(who)
+
+    def render() -> str:
+        filters = queue.QueueFilters.from_args(request.args)
+        page = queue.list_queue(who, tab, filters, request.args.get("after"), sites=sites)
+        return render_template("moderate/_queue_listing.html", page=page, filters=filters, tabs=queue.TABS,
+                               urls=_item_urls(), csrf_field=CSRF_HOLE)
+
+    key = (who.kind, who.id, request.full_path, queue.sites_state(sites))
+    listing = Markup(csrf_field().join(cached_listing(key, render)))  # the pieces are our own HTML
+    return render_template("moderate/queue.html", tab=tab, listing=listing)
+
+
+# Where the rendered listing takes the request's CSRF field: a marker no comment can contain.
+CSRF_HOLE = Markup(f"<!--csrf-field-{secrets.token_hex(8)}-->")
+
+
+def csrf_field() -> str:
+    return f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
+
+
+def cached_listing(key: tuple, render) -> tuple[str, ...]:
+    """A rendered listing, split around its CSRF fields, reused while the queue is unchanged.
+
+    Every change a listing shows (a new comment, a status change, an edit, a reader's report)
+    writes a moderation event or a report, so the newest id of each, read on every request,
+    is part of the key: a moderator sees their own action, or another process's, on the next
+    load. What changes without either (an erasure of already deleted comments, an import, a
+    purge) shows within CACHE_TTL_SECONDS.
+    """
+    full_key = ("queue-listing", *key, queue.state_version())
+    return read_cache.remember_page(full_key, lambda: tuple(render().split(CSRF_HOLE)))
 
 
 _ID = 2**31 - 1

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.moderation.sanitize import clean_text
-from service.models import Article, Comment, CommentStatus, Flag, Site, id_from_text
+from service.models import Article, Comment, CommentStatus, Flag, ModerationEvent, Site, id_from_text
 from service.services import read_cache
 from service.services.flags import thresholds
 from service.services.history import latest_reasons
@@ -169,16 +169,36 @@ def _count_tabs(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, in
     return counts
 
 
+def normal_tab(tab: str | None) -> str:
+    return tab if tab in TABS else "pending"
+
+
 def list_queue(actor, tab: str, filters: QueueFilters, cursor_raw: str | None = None,
-               per_page: int = PER_PAGE) -> QueuePage:
-    tab = tab if tab in TABS else "pending"
-    sites = visible_sites(actor)
+               per_page: int = PER_PAGE, sites: list[Site] | None = None) -> QueuePage:
+    tab = normal_tab(tab)
+    sites = visible_sites(actor) if sites is None else sites
     cursor = parse_cursor(cursor_raw)
     rows = list(db.session.execute(listing_query(actor, tab, filters, sites, cursor, per_page)).scalars())
     next_cursor = make_cursor(rows[per_page - 1]) if len(rows) > per_page else None
     items = describe(rows[:per_page])
     return QueuePage(tab=tab, items=items, counts=tab_counts(actor, filters, sites),
                      next_cursor=next_cursor, sites=sites)
+
+
+# The newest moderation event and report: see views_queue.cached_listing.
+_STATE = sa.select(sa.select(sa.func.max(ModerationEvent.id)).scalar_subquery(),
+                   sa.select(sa.func.max(Flag.id)).scalar_subquery())
+
+
+def state_version() -> tuple:
+    """Changes whenever a comment is added, changes status or text, or is reported: two
+    primary-key lookups."""
+    return tuple(db.session.execute(_STATE).one())
+
+
+def sites_state(sites: list[Site]) -> tuple:
+    """What a listing shows of the sites themselves (names, report thresholds)."""
+    return tuple((s.id, s.slug, s.name, thresholds(s)) for s in sites)
 
 
 def describe(comments: list[Comment]) -> list[QueueItem]:

@@ -74,6 +74,7 @@ class ReadCache:
         self.site_ids = LRU(1024)
         self.counts = LRU(50_000)  # (site_id, key) -> (expires_at, count)
         self.rendered = LRU(2_000)  # (kind, article_id, version, variant...) -> bytes or str
+        self.pages = LRU(64, max_weight=2 * 1024 * 1024)  # moderator pages: few, large, rarely shared
 
 
 def init_app(app) -> None:
@@ -132,6 +133,19 @@ def remember(key: tuple, load: Callable[[], T]) -> T:
         return entry[1]
     value = load()
     rendered.put(key, (now + ttl(), value))
+    return value
+
+
+def remember_page(key: tuple, render: Callable[[], T]) -> T:
+    """A moderator page's rendering; `key` carries what it depends on, and an entry is used for
+    at most CACHE_TTL_SECONDS, for what no key can carry."""
+    pages = cache().pages
+    now = time.monotonic()
+    entry = pages.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = render()
+    pages.put(key, (now + ttl(), value))
     return value
 
 
