@@ -78,16 +78,23 @@ class Server:
         return sorted(int(p) for p in out.stdout.split())
 
     def rss_kib(self) -> dict:
-        def rss(pid: int) -> int:
+        """VmRSS of the master and of each worker, and each worker's RssFile: the part that is
+        mapped files (shared libraries, and the SQLite database, which the service reads through
+        mmap), shared with the page cache rather than owned by the process."""
+        def status(pid: int) -> dict:
+            found = {"VmRSS": 0, "RssFile": 0}
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1])
+                    name = line.split(":", 1)[0]
+                    if name in found:
+                        found[name] = int(line.split()[1])
             except OSError:
                 pass
-            return 0
-        return {"master_kib": rss(self.proc.pid) if self.proc else 0,
-                "workers_kib": [rss(w) for w in self.workers()]}
+            return found
+        workers = [status(w) for w in self.workers()]
+        return {"master_kib": status(self.proc.pid)["VmRSS"] if self.proc else 0,
+                "workers_kib": [w["VmRSS"] for w in workers],
+                "workers_file_kib": [w["RssFile"] for w in workers]}
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None

@@ -103,8 +103,9 @@ def scale_table(res: Results, conns: int) -> list[str]:
 
 
 def rss_table(res: Results) -> tuple[list[str], list[str]]:
-    lines = ["| server | round | workers at start (MiB) | workers after the round (MiB) | master (MiB) |",
-             "|---|---:|---|---|---:|"]
+    lines = ["| server | round | workers at start (MiB) | workers after the round (MiB) "
+             "| of which mapped files, after (MiB) | master (MiB) |",
+             "|---|---:|---|---|---|---:|"]
     by_server = defaultdict(dict)
     for rec in res.rss:
         by_server[rec["rss"]].setdefault(rec["round"], {})[rec["phase"]] = rec
@@ -117,8 +118,10 @@ def rss_table(res: Results) -> tuple[list[str], list[str]]:
             we = [k / 1024 for k in end.get("workers_kib", [])]
             ends.append(max(we, default=0))
             growth.extend(e - s for s, e in zip(ws, we))
+            files = [k / 1024 for k in end.get("workers_file_kib", [])]
             lines.append(f"| {server} | {n} | {', '.join(f'{v:.1f}' for v in ws)} | "
-                         f"{', '.join(f'{v:.1f}' for v in we)} | {end.get('master_kib', 0) / 1024:.1f} |")
+                         f"{', '.join(f'{v:.1f}' for v in we)} | {', '.join(f'{v:.1f}' for v in files) or '–'} | "
+                         f"{end.get('master_kib', 0) / 1024:.1f} |")
         if server == "floor" or not ends:
             continue
         ok_limit = max(ends) <= RSS_LIMIT_MIB

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -83,6 +84,17 @@ class SourceComment:
     notify_replies: bool = False
     author_key_hash: str | None = None
     source_key: str | None = None  # overrides "<source>:<ref>" (our export keeps the original's)
+
+
+def link_key(link: str, scheme: str) -> str:
+    """The article ID from a page's link: its path (the default scheme) or, with `url`, the
+    whole link; a link that is no URL gives none."""
+    if scheme == "url" or not link:
+        return link
+    try:
+        return urlsplit(link).path or "/"
+    except ValueError:
+        return ""
 
 
 def parse_datetime(value: str | float | None, where: str) -> datetime:

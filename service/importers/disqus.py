@@ -11,10 +11,9 @@ else is approved unless an <isApproved>false</isApproved> says it waits for revi
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
-from service.importers.common import ImportFailure, Importer, SourceComment, parse_datetime
+from service.importers.common import ImportFailure, Importer, SourceComment, link_key, parse_datetime
 from service.importers.html_text import html_to_text
 from service.importers.xml_stream import children, iter_ended, local, text_of
 
@@ -40,12 +39,7 @@ def thread_key(link: str, identifier: str, scheme: str) -> str:
     identifier the page gave Disqus (the path where it gave none)."""
     if scheme == "identifier" and identifier:
         return identifier
-    if scheme == "url" or not link:
-        return link
-    try:
-        return urlsplit(link).path or "/"
-    except ValueError:
-        return ""
+    return link_key(link, scheme)
 
 
 def read(path: str, importer: Importer, *, key: str = "path",

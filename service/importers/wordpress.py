@@ -12,9 +12,8 @@ Pingbacks, trackbacks and other non-comment types (such as shop order notes) are
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
-from service.importers.common import ImportFailure, Importer, SourceComment, parse_datetime
+from service.importers.common import ImportFailure, Importer, SourceComment, link_key, parse_datetime
 from service.importers.html_text import html_to_text
 from service.importers.xml_stream import children, iter_ended, text_of
 
@@ -33,12 +32,7 @@ def item_key(found: dict, scheme: str) -> str:
         return text_of(found, "post_id")
     if scheme == "slug":
         return text_of(found, "post_name")
-    if scheme == "url" or not link:
-        return link
-    try:
-        return urlsplit(link).path or "/"
-    except ValueError:
-        return ""
+    return link_key(link, scheme)
 
 
 def read(path: str, importer: Importer, *, key: str = "path",

@@ -126,26 +126,22 @@ def get_counts(site_id: int, keys: list[str], load: Callable[[list[str]], dict[s
 
 def remember(key: tuple, load: Callable[[], T]) -> T:
     """A value that may be up to CACHE_TTL_SECONDS old (site settings, for instance)."""
-    rendered = cache().rendered
-    now = time.monotonic()
-    entry = rendered.get(key)
-    if entry is not None and entry[0] > now:
-        return entry[1]
-    value = load()
-    rendered.put(key, (now + ttl(), value))
-    return value
+    return _for_ttl(cache().rendered, key, load)
 
 
 def remember_page(key: tuple, render: Callable[[], T]) -> T:
     """A moderator page's rendering; `key` carries what it depends on, and an entry is used for
     at most CACHE_TTL_SECONDS, for what no key can carry."""
-    pages = cache().pages
+    return _for_ttl(cache().pages, key, render)
+
+
+def _for_ttl(store: LRU, key: tuple, load: Callable[[], T]) -> T:
     now = time.monotonic()
-    entry = pages.get(key)
+    entry = store.get(key)
     if entry is not None and entry[0] > now:
         return entry[1]
-    value = render()
-    pages.put(key, (now + ttl(), value))
+    value = load()
+    store.put(key, (now + ttl(), value))
     return value
 
 
