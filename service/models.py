@@ -111,7 +111,7 @@ class Comment(db.Model):
         sa.Index("ix_comment_status_created", "status", "created_at"),
         sa.Index("ix_comment_ip_hash_created", "ip_hash", "created_at"),
         sa.Index("ix_comment_email_created", "email", "created_at"),
-        sa.Index("ix_comment_fingerprint", "fingerprint"),
+        sa.Index("ix_comment_fingerprint_created", "fingerprint", "created_at"),
         sa.Index("ix_comment_author_key", "author_key_hash", "status"),
         sa.Index("ix_comment_parent", "parent_id"),
         sa.Index("uq_comment_article_source_key", "article_id", "source_key", unique=True),
