@@ -79,8 +79,8 @@ class Server:
 
     def rss_kib(self) -> dict:
         """VmRSS of the master and of each worker, and each worker's RssFile: the part that is
-        mapped files (shared libraries, and the SQLite database, which the service reads through
-        mmap), shared with the page cache rather than owned by the process."""
+        mapped files (shared libraries and the like), shared with the page cache rather than
+        owned by the process."""
         def status(pid: int) -> dict:
             found = {"VmRSS": 0, "RssFile": 0}
             try:

@@ -44,5 +44,4 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
