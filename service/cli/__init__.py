@@ -52,7 +52,7 @@ class Deferred(click.Command):
         module = self._module()
         if hasattr(module, "prepare"):  # a module may need the app set up first (`db` does)
             module.prepare(parent)
-        return getattr(module, self._where[1]).make_context(info_name, args, parent=parent, **extra)
+        return self.load().make_context(info_name, args, parent=parent, **extra)
 
 
 def init_app(app: Flask) -> None:

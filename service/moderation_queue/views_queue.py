@@ -6,9 +6,9 @@ from __future__ import annotations
 import secrets
 
 from flask import render_template, request, url_for
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from service.models import MAX_ID
 from service.moderation_queue.blueprint import actor, bp, done, form_error
 from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm
 from service.services import blocks, history, moderation_actions, queue, read_cache
@@ -20,7 +20,7 @@ ACTION_LABELS = {"approved": "Approved", "rejected": "Rejected", "spam": "Marked
 @bp.get("/", endpoint="queue")
 def queue_page():
     """The listing is rendered once per page and queue state (see `cached_listing`); each
-    request adds its own CSRF field and the page around it."""
+    request joins its pieces with its own CSRF field (queue.html) and adds the page around it."""
     who = actor()
     tab = queue.normal_tab(request.args.get("tab"))
     sites = queue.visible_sites(who)
@@ -32,19 +32,14 @@ def queue_page():
                                urls=_item_urls(), csrf_field=CSRF_HOLE)
 
     key = (who.kind, who.id, request.full_path, queue.sites_state(sites))
-    listing = Markup(csrf_field().join(cached_listing(key, render)))  # the pieces are our own HTML
-    return render_template("moderate/queue.html", tab=tab, listing=listing)
+    return render_template("moderate/queue.html", tab=tab, listing=cached_listing(key, render))
 
 
 # Where the rendered listing takes the request's CSRF field: a marker no comment can contain.
 CSRF_HOLE = Markup(f"<!--csrf-field-{secrets.token_hex(8)}-->")
 
 
-def csrf_field() -> str:
-    return f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
-
-
-def cached_listing(key: tuple, render) -> tuple[str, ...]:
+def cached_listing(key: tuple, render) -> tuple[Markup, ...]:
     """A rendered listing, split around its CSRF fields, reused while the queue is unchanged.
 
     Every change a listing shows (a new comment, a status change, an edit, a reader's report)
@@ -54,17 +49,14 @@ def cached_listing(key: tuple, render) -> tuple[str, ...]:
     purge) shows within CACHE_TTL_SECONDS.
     """
     full_key = ("queue-listing", *key, queue.state_version())
-    return read_cache.remember_page(full_key, lambda: tuple(render().split(CSRF_HOLE)))
-
-
-_ID = 2**31 - 1
+    return read_cache.remember_page(full_key, lambda: tuple(map(Markup, render().split(CSRF_HOLE))))
 
 
 def _item_urls() -> dict[str, str]:
     """Each item's links, as format strings built once a page: the items differ only in their
     id, and building 250 links through the URL map would cost more than the rest of the page."""
     def pattern(endpoint: str, **ids) -> str:
-        return url_for(endpoint, **{name: _ID for name in ids}).replace(str(_ID), "{}")
+        return url_for(endpoint, **{name: MAX_ID for name in ids}).replace(str(MAX_ID), "{}")
     return {"status": pattern("moderation_queue.set_status", comment_id=1),
             "page": pattern("moderation_queue.comment_page", comment_id=1),
             "block": pattern("moderation_queue.block_author", comment_id=1),

@@ -5,8 +5,10 @@ can make a change show at once."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 
 from service.extensions import db
@@ -16,7 +18,7 @@ from service.services.flags import flag_comment, thresholds
 from service.services.moderators import create_moderator
 from service.services.status import change_status
 from tests.factories import make_comment, make_site
-from tests.queue.conftest import PASSWORD, login
+from tests.queue.conftest import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 
@@ -140,3 +142,23 @@ def test_a_renamed_site_shows_its_new_name(workers):
         db.session.scalar(db.select(Site).filter_by(slug="blog")).name = "The Blog Renamed"
         db.session.commit()
     assert "The Blog Renamed" in admin.get("/moderate/").get_data(as_text=True)
+
+
+def test_a_change_that_writes_no_event_shows_after_the_cache_time(make_app):
+    """An import or an erasure changes rows without a moderation event: the key cannot see it,
+    the cache time bounds how long the listing shows the old text."""
+    first = make_app(CACHE_TTL_SECONDS=2.0, WTF_CSRF_ENABLED=True)
+    second = make_app(CACHE_TTL_SECONDS=2.0, WTF_CSRF_ENABLED=True)
+    with first.app_context():
+        make_site("blog", mode="pre")
+        create_moderator("admin@example.org", PASSWORD, is_admin=True)
+    alice = _comment(first, "blog", "Alice")
+    admin = _client(first, "admin@example.org")
+    assert "Alice" in admin.get("/moderate/").get_data(as_text=True)
+    with second.app_context():
+        db.session.execute(sa.update(Comment).where(Comment.id == alice).values(author="Erased"))
+        db.session.commit()
+    assert "Alice" in admin.get("/moderate/").get_data(as_text=True)  # still the remembered listing
+    time.sleep(2.1)
+    page = admin.get("/moderate/").get_data(as_text=True)
+    assert "Erased" in page and "Alice" not in page
