@@ -72,7 +72,7 @@ class SiteComments(MethodView):
                                    per_page=query["per_page"])
         return json_bytes(body, etag, THREAD_CACHE)
 
-    @blp.arguments(CommentCreateSchema)
+    @blp.arguments(CommentCreateSchema())
     @blp.response(201, CreatedCommentSchema, description="Published.")
     @blp.alt_response(202, schema=CreatedCommentSchema, description="Held for moderation.")
     @blp.alt_response(403, schema="Error", description="Refused by a rule, closed, or a foreign origin.")
@@ -91,7 +91,7 @@ class SiteComments(MethodView):
 
 @blp.route("/comments/<int:comment_id>")
 class OwnComment(MethodView):
-    @blp.arguments(CommentEditSchema)
+    @blp.arguments(CommentEditSchema())
     @blp.response(200, CommentSchema)
     @blp.alt_response(403, schema="Error", description="Wrong token, or the edit window has passed.")
     @blp.alt_response(404, schema="Error", description="No such comment.")

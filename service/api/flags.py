@@ -24,7 +24,7 @@ FLAG_LIMIT = "10 per minute;60 per day"
 class CommentFlags(MethodView):
     decorators = [limiter.limit(FLAG_LIMIT, methods=["POST"])]
 
-    @blp.arguments(FlagCreateSchema)
+    @blp.arguments(FlagCreateSchema())
     @blp.response(201, FlagSchema)
     @blp.alt_response(403, schema="Error", description="Sent from a page the site did not list.")
     @blp.alt_response(404, schema="Error", description="No such published comment.")

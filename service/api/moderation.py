@@ -84,7 +84,7 @@ def documented(*extra, blueprint: Blueprint = blp):
 
 @blp.route("/comments")
 class ModerationComments(MethodView):
-    @blp.arguments(ModerationQuerySchema, location="query")
+    @blp.arguments(ModerationQuerySchema(), location="query")
     @blp.response(200, ModerationPageSchema)
     @documented((404, "No such site."))
     def get(self, query: dict):
@@ -108,7 +108,7 @@ class ModerationComment(MethodView):
         comment, _ = moderation_actions.comment_for(require_actor(), comment_id)
         return _one(comment)
 
-    @blp.arguments(StatusChangeSchema)
+    @blp.arguments(StatusChangeSchema())
     @blp.response(200, ModeratedCommentSchema)
     @documented((404, "No such comment."), (409, "Not an allowed move, or someone else acted first."))
     def patch(self, data: dict, comment_id: int):
@@ -123,7 +123,7 @@ class ModerationComment(MethodView):
 
 @blp.route("/comments/<int:comment_id>/body")
 class ModerationCommentBody(MethodView):
-    @blp.arguments(TextEditSchema)
+    @blp.arguments(TextEditSchema())
     @blp.response(200, ModeratedCommentSchema)
     @documented((404, "No such comment."), (409, "Someone else changed the comment first."))
     def put(self, data: dict, comment_id: int):
@@ -135,7 +135,7 @@ class ModerationCommentBody(MethodView):
 
 @blp.route("/comments/bulk")
 class ModerationBulk(MethodView):
-    @blp.arguments(BulkSchema)
+    @blp.arguments(BulkSchema())
     @blp.response(200, BulkResultSchema)
     @documented()
     def post(self, data: dict):
@@ -167,7 +167,7 @@ class ModerationCommentFlags(MethodView):
 
 @blp.route("/comments/<int:comment_id>/block-author")
 class ModerationBlockAuthor(MethodView):
-    @blp.arguments(AuthorBlockSchema)
+    @blp.arguments(AuthorBlockSchema())
     @blp.response(201, BlockListSchema)
     @documented((404, "No such comment."))
     def post(self, data: dict, comment_id: int):
@@ -179,7 +179,7 @@ class ModerationBlockAuthor(MethodView):
 
 @blp.route("/events")
 class ModerationEvents(MethodView):
-    @blp.arguments(EventLogQuerySchema, location="query")
+    @blp.arguments(EventLogQuerySchema(), location="query")
     @blp.response(200, EventLogSchema)
     @documented((404, "No such site."))
     def get(self, query: dict):

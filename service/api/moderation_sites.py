@@ -38,7 +38,7 @@ def moderated_site(slug: str):
 
 @blp.route("/<string:site>/blocks")
 class SiteBlocks(MethodView):
-    @blp.arguments(BlockQuerySchema, location="query")
+    @blp.arguments(BlockQuerySchema(), location="query")
     @blp.response(200, BlockListSchema)
     @documented(NO_SITE, blueprint=blp)
     def get(self, query: dict, site: str):
@@ -46,7 +46,7 @@ class SiteBlocks(MethodView):
         _, site_row = moderated_site(site)
         return {"blocks": [block_payload(b) for b in blocks.list_blocks(site_row, query["include_expired"])]}
 
-    @blp.arguments(BlockCreateSchema)
+    @blp.arguments(BlockCreateSchema())
     @blp.response(201, BlockSchema)
     @documented(NO_SITE, blueprint=blp)
     def post(self, data: dict, site: str):
@@ -76,7 +76,7 @@ class SitePolicy(MethodView):
         _, site_row = moderated_site(site)
         return {"policy": policies.get_policy(site_row)}
 
-    @blp.arguments(PolicyInputSchema)
+    @blp.arguments(PolicyInputSchema())
     @blp.response(200, PolicySchema)
     @documented(NO_SITE, (422, "Not a valid policy; see errors."), blueprint=blp)
     def put(self, data: dict, site: str):
@@ -88,7 +88,7 @@ class SitePolicy(MethodView):
 
 @blp.route("/<string:site>/dry-run")
 class SiteDryRun(MethodView):
-    @blp.arguments(DryRunSchema)
+    @blp.arguments(DryRunSchema())
     @blp.response(200, DryRunResultSchema)
     @documented(NO_SITE, blueprint=blp)
     def post(self, data: dict, site: str):

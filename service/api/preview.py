@@ -30,7 +30,7 @@ class PreviewResultSchema(Schema):
 class Preview(MethodView):
     decorators = [limiter.limit("120 per minute")]
 
-    @blp.arguments(PreviewSchema)
+    @blp.arguments(PreviewSchema())
     @blp.response(200, PreviewResultSchema)
     @blp.alt_response(415, schema="Error", description="Not JSON.")
     def post(self, data: dict):

@@ -50,7 +50,7 @@ class SiteWebhooks(MethodView):
         """The site's webhooks (never their secrets)."""
         return {"webhooks": [_hook(w) for w in webhooks.list_webhooks(_site(site))]}
 
-    @blp.arguments(WebhookCreateSchema)
+    @blp.arguments(WebhookCreateSchema())
     @blp.response(201, WebhookCreatedSchema)
     @documented(NO_SITE, blueprint=blp)
     def post(self, data: dict, site: str):
@@ -71,7 +71,7 @@ class SiteWebhook(MethodView):
 
 @blp.route("/<string:site>/webhooks/deliveries")
 class SiteDeliveries(MethodView):
-    @blp.arguments(DeliveryQuerySchema, location="query")
+    @blp.arguments(DeliveryQuerySchema(), location="query")
     @blp.response(200, DeliveryListSchema)
     @documented(NO_SITE, blueprint=blp)
     def get(self, query: dict, site: str):
