@@ -144,7 +144,7 @@ def _embed(site: str, args: MultiDict, environ) -> Answer | None:
     headers = list(embed_views.plain_page_headers(page, etag).items())
     if _not_modified(environ, etag):
         return Answer("304 NOT MODIFIED", headers)
-    html = embed_views.cached_plain_page(etag)
+    html = embed_views.cached_plain_page(page, etag)
     if html is None:
         return None
     return Answer("200 OK", [("Content-Type", "text/html; charset=utf-8"), *headers], html.encode())

@@ -1,7 +1,8 @@
 """Building the embed page: the site and article rows, the thread, and the rendered thread.
 
 `render_thread(site, key, lang, order, page)` is a pure function of its arguments and the
-article's `version`, so a cache keyed by (article, version, lang, order, page) can wrap it.
+article's `version`, so a cache slot per (article, lang, order, page) that holds the version it
+was built from can wrap it.
 Reads use SQLAlchemy Core (no ORM objects): one primary-key lookup for the site, one for the
 article, and one indexed query for its approved comments.
 """
@@ -127,9 +128,9 @@ def render_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order
                   base_query: dict) -> Markup:
     """The thread section of the page, as HTML: built on a miss, else from the cache.
     `base_query` (article, lang, order, theme) is what its reply and page links keep."""
-    cache_key = (site.id, site.settings["reply_depth"], article.id, article.created, article.version, key, lang,
+    cache_key = ("embed-thread", site.id, site.settings["reply_depth"], article.id, article.created, key, lang,
                  order, page, tuple(sorted(base_query.items())))
-    return read_cache.get_rendered(("embed-thread", *cache_key), lambda: _build_thread(
+    return read_cache.rendering(cache_key, article.version, lambda: _build_thread(
         site, article, key, lang, order, page, base_query))
 
 

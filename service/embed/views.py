@@ -96,9 +96,17 @@ class Page:
 
     def etag(self) -> str:
         day = int(time.time() // 86400)  # cached pages carry a form token; refresh it daily
-        query = sorted(self.args.items(multi=True))
-        parts = (asset_version(), repr(self.site), self.article.version, self.article.closed, query, day)
+        parts = (asset_version(), repr(self.site), self.article.version, self.article.closed, self._query_items(),
+                 day)
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+    def slot(self) -> tuple:
+        """Where this page's rendering is cached: one slot per site and query, whose rendering
+        is replaced when the page's ETag changes."""
+        return ("embed-page", self.site.id, self._query_items())
+
+    def _query_items(self) -> tuple:
+        return tuple(sorted(self.args.items(multi=True)))
 
 
 def _own_serializer() -> URLSafeSerializer:
@@ -162,10 +170,10 @@ def plain_page_headers(page: Page, etag: str) -> dict[str, str]:
             "Content-Security-Policy": content_security_policy(cors_safe(page.site.origins))}
 
 
-def cached_plain_page(etag: str) -> str | None:
+def cached_plain_page(page: Page, etag: str) -> str | None:
     """The plain page of this version, if this process has rendered it: the fresh form token
     goes into its slot (the page is otherwise the same for every reader)."""
-    html = read_cache.cache().rendered.get(("embed-page", etag))
+    html = read_cache.current_rendering(page.slot(), etag)
     return None if html is None else html.replace(TOKEN_SLOT, issue_form_token())
 
 
@@ -177,7 +185,7 @@ def show_page(site: str):
         headers = plain_page_headers(page, etag)
         if request.if_none_match.contains_weak(etag):
             return Response(status=304, headers=headers)
-        html = read_cache.get_rendered(("embed-page", etag), lambda: _page_html(page, form_token=TOKEN_SLOT))
+        html = read_cache.rendering(page.slot(), etag, lambda: _page_html(page, form_token=TOKEN_SLOT))
         return Response(html.replace(TOKEN_SLOT, issue_form_token()), mimetype="text/html", headers=headers)
     status = {"kind": page.query["status"]} if page.query["status"] else None
     response = _render(page, status=status)

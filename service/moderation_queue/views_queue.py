@@ -44,12 +44,12 @@ def cached_listing(key: tuple, render) -> tuple[Markup, ...]:
 
     Every change a listing shows (a new comment, a status change, an edit, a reader's report)
     writes a moderation event or a report, so the newest id of each, read on every request,
-    is part of the key: a moderator sees their own action, or another process's, on the next
-    load. What changes without either (an erasure of already deleted comments, an import, a
+    is the version of the cached rendering: a moderator sees their own action, or another
+    process's, on the next load. What changes without either (an erasure of already deleted comments, an import, a
     purge) shows within CACHE_TTL_SECONDS.
     """
-    full_key = ("queue-listing", *key, queue.state_version())
-    return read_cache.remember_page(full_key, lambda: tuple(map(Markup, render().split(CSRF_HOLE))))
+    return read_cache.remember_page(("queue-listing", *key), queue.state_version(),
+                                    lambda: tuple(map(Markup, render().split(CSRF_HOLE))))
 
 
 def _item_urls() -> dict[str, str]:

@@ -3,9 +3,12 @@
 - Site ids by slug: sites are never renamed, so a slug maps to one id for good.
 - Counts: kept for CACHE_TTL_SECONDS. Another process's approval shows within that time; this
   process's own writes clear the counts at once (every change passes through `bump_article`).
-- Rendered threads and pages: keyed by the article's `version`, which every transaction that
-  changes the article's comments increments. The version is read from the database on every
-  request (one primary-key lookup), so a stale entry is never served; it just ages out.
+- Rendered threads and pages: one slot per rendering (article, language, order, page...),
+  holding the article's `version` it was built from. Every transaction that changes the
+  article's comments increments that version, which is read from the database on every request
+  (one primary-key lookup), so a stale rendering is never served: it is rebuilt and replaces the
+  old one in its slot. An article that changes often thus holds one rendering per variant, not
+  one per change, and the budget goes to articles that are read.
 """
 
 from __future__ import annotations
@@ -73,8 +76,10 @@ class ReadCache:
     def __init__(self) -> None:
         self.site_ids = LRU(1024)
         self.counts = LRU(50_000)  # (site_id, key) -> (expires_at, count)
-        self.rendered = LRU(2_000)  # (kind, article_id, version, variant...) -> bytes or str
-        self.pages = LRU(64, max_weight=2 * 1024 * 1024)  # moderator pages: few, large, rarely shared
+        # Renderings: (kind, ids, variant...) -> (version, bytes or str); remembered values
+        # (site settings, blocks, webhooks): (kind, id) -> (None, expires_at, value).
+        self.rendered = LRU(2_000)
+        self.pages = LRU(64, max_weight=2 * 1024 * 1024)  # moderator pages: key -> (version, expires_at, value)
 
 
 def init_app(app) -> None:
@@ -126,34 +131,41 @@ def get_counts(site_id: int, keys: list[str], load: Callable[[list[str]], dict[s
 
 def remember(key: tuple, load: Callable[[], T]) -> T:
     """A value that may be up to CACHE_TTL_SECONDS old (site settings, for instance)."""
-    return _for_ttl(cache().rendered, key, load)
+    return _for_ttl(cache().rendered, key, None, load)
 
 
-def remember_page(key: tuple, render: Callable[[], T]) -> T:
-    """A moderator page's rendering; `key` carries what it depends on, and an entry is used for
-    at most CACHE_TTL_SECONDS, for what no key can carry."""
-    return _for_ttl(cache().pages, key, render)
+def remember_page(key: tuple, version: Hashable, render: Callable[[], T]) -> T:
+    """A moderator page's rendering for this `version` of what it shows, in one slot per `key`
+    (a newer version replaces the older); used for at most CACHE_TTL_SECONDS, for what no
+    version can carry."""
+    return _for_ttl(cache().pages, key, version, render)
 
 
-def _for_ttl(store: LRU, key: tuple, load: Callable[[], T]) -> T:
+def _for_ttl(store: LRU, key: tuple, version: Hashable, load: Callable[[], T]) -> T:
     now = time.monotonic()
-    entry = store.get(key)
-    if entry is not None and entry[0] > now:
-        return entry[1]
+    entry = store.get(key)  # (version, expires_at, value)
+    if entry is not None and entry[0] == version and entry[1] > now:
+        return entry[2]
     value = load()
-    store.put(key, (now + ttl(), value))
+    store.put(key, (version, now + ttl(), value))
     return value
 
 
 def forget(key: tuple) -> None:
     """Drop one remembered value (this process changed what it was read from)."""
-    cache().rendered.put(key, (0.0, None))
+    cache().rendered.put(key, (None, 0.0, None))
 
 
-def get_rendered(key: tuple, build: Callable[[], T]) -> T:
-    rendered = cache().rendered
-    value = rendered.get(key)
+def current_rendering(key: tuple, version: Hashable):
+    """What this process built for `key` from this `version`, else None."""
+    entry = cache().rendered.get(key)
+    return entry[1] if entry is not None and entry[0] == version else None
+
+
+def rendering(key: tuple, version: Hashable, build: Callable[[], T]) -> T:
+    """The rendering for `key` at `version`: built on a miss, replacing any older version's."""
+    value = current_rendering(key, version)
     if value is None:
         value = build()
-        rendered.put(key, value)
+        cache().rendered.put(key, (version, value))
     return value

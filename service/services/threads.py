@@ -91,18 +91,18 @@ def article_state(site_slug: str, key: str) -> ArticleState:
 
 
 def _thread_key(state: ArticleState, key: str, order: str, page: int, per_page: int) -> tuple:
-    return ("thread-json", state.site_id, state.article_id, key, state.version, order, page, per_page)
+    return ("thread-json", state.site_id, state.article_id, key, order, page, per_page)
 
 
 def cached_thread_json(state: ArticleState, key: str, order: str, page: int, per_page: int) -> bytes | None:
     """The thread's JSON if this process has built it for the current version, else None."""
-    return read_cache.cache().rendered.get(_thread_key(state, key, order, page, per_page))
+    return read_cache.current_rendering(_thread_key(state, key, order, page, per_page), state.version)
 
 
 def thread_json(state: ArticleState, key: str, *, order: str, page: int, per_page: int) -> bytes:
     """The thread as JSON bytes, built once per article version and variant."""
     cache_key = _thread_key(state, key, order, page, per_page)
-    return read_cache.get_rendered(cache_key, lambda: json.dumps(
+    return read_cache.rendering(cache_key, state.version, lambda: json.dumps(
         thread(state, key, order=order, page=page, per_page=per_page),
         ensure_ascii=False, separators=(",", ":")).encode())
 

@@ -60,3 +60,37 @@ def test_a_thread_is_never_stale_even_across_processes(make_app):
                                headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert [c["body_html"] for c in second.json["comments"]] == ["<p>first</p>", "<p>second</p>"]
+
+
+def test_an_article_that_keeps_changing_holds_one_rendering_per_variant(make_app):
+    """Each new comment makes the cached thread and page stale; the rebuilt ones replace them
+    in their slots, so a worker's memory follows the articles read, not the comments written."""
+    app = make_app(CACHE_TTL_SECONDS=60)
+    client = app.test_client()
+    with app.app_context():
+        make_site()
+    for n in range(5):
+        posted = client.post(THREAD, json={"article": "a", "author": "Ann", "body": f"comment {'x' * n}"})
+        assert posted.status_code == 201
+        thread = client.get(THREAD, query_string={"article": "a"})
+        assert len(thread.json["comments"]) == n + 1
+        page = client.get("/embed/blog", query_string={"article": "a"})
+        assert page.status_code == 200 and f"comment {'x' * n}" in page.text
+    rendered = app.extensions["read_cache"].rendered
+    kinds = sorted(key[0] for key in rendered._data if key[0] in ("thread-json", "embed-thread", "embed-page"))
+    assert kinds == ["embed-page", "embed-thread", "thread-json"]
+
+
+def test_a_stale_rendering_is_rebuilt_not_served(make_app):
+    from service.services import read_cache
+
+    app = make_app(CACHE_TTL_SECONDS=60)
+    with app.app_context():
+        builds = []
+        build = lambda text: lambda: builds.append(text) or text  # noqa: E731
+        assert read_cache.rendering(("k",), 1, build("v1")) == "v1"
+        assert read_cache.rendering(("k",), 1, build("again")) == "v1"
+        assert read_cache.current_rendering(("k",), 2) is None
+        assert read_cache.rendering(("k",), 2, build("v2")) == "v2"
+        assert read_cache.current_rendering(("k",), 1) is None  # the old version is gone, not kept
+        assert builds == ["v1", "v2"] and len(read_cache.cache().rendered) == 1

@@ -102,6 +102,8 @@ def test_a_decision_in_another_process_shows_on_the_next_load(workers):
         db.session.commit()
     page = admin.get("/moderate/").get_data(as_text=True)
     assert "Alice" not in page and "Bob" in page
+    listings = [key for key in first.extensions["read_cache"].pages._data if key[0] == "queue-listing"]
+    assert len(listings) == 1  # the new state's rendering replaced the old one's
 
 
 def test_a_new_comment_and_a_report_from_another_process_show_at_once(workers):
