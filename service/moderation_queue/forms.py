@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from service.models import id_from_text, utcnow
+from service.models import MAX_ID, id_from_text, utcnow
 from service.moderation.sanitize import clean_text
 from service.moderation.transitions import STATUSES
 
@@ -43,7 +43,7 @@ class PlainForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField("Status", choices=list(STATUSES), validators=[InputRequired()])
-    revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     note = StringField("Note", filters=[one_line], validators=[Optional(), Length(max=1000)])
     next = HiddenField()
 
@@ -63,7 +63,7 @@ class BulkForm(FlaskForm):
 class EditForm(FlaskForm):
     body = TextAreaField("Text", filters=[multi_line], validators=[DataRequired(), Length(max=10_000)])
     note = StringField("Why (kept in the history)", filters=[one_line], validators=[Optional(), Length(max=1000)])
-    revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    revision = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 EXPIRY_CHOICES = [SelectChoice("", "Never"), SelectChoice("1", "1 day"), SelectChoice("7", "7 days"),

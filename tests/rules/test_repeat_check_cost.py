@@ -82,3 +82,25 @@ def test_the_repeat_check_still_finds_a_repeat_from_the_busy_sender(app):
     elsewhere = Draft(body="Post 7", author="Other", email="other@example.org", website=None, ip_hash="c" * 32)
     assert not decisions._is_repeat(site.id, policy, elsewhere, now, None)
 
+
+
+def test_without_the_text_and_time_index_the_check_still_avoids_the_senders_history(app):
+    """The sender test is written so that no index on address or email can serve it: on a
+    database whose only text index is on the fingerprint alone (as before migration 0005), the
+    planner still starts from the text."""
+    site = make_site("blog")
+    _busy_sender(site)
+    db.session.execute(sa.text("DROP INDEX ix_comment_fingerprint_created"))
+    db.session.execute(sa.text("CREATE INDEX ix_comment_fingerprint_only ON comment (fingerprint)"))
+    try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(sa.text("ANALYZE comment"))
+        plan = _plan(site.id)
+        assert "ix_comment_fingerprint_only" in plan, plan
+        assert "ix_comment_ip_hash_created" not in plan and "ix_comment_email_created" not in plan, plan
+    finally:
+        db.session.rollback()
+        db.session.execute(sa.text("DROP INDEX IF EXISTS ix_comment_fingerprint_only"))
+        db.session.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_comment_fingerprint_created "
+                                   "ON comment (fingerprint, created_at)"))
+        db.session.commit()
