@@ -42,6 +42,7 @@ ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(?::[0-9]{1,5})?$")
 
 
 _QUERY = EmbedQuerySchema()  # built once: a schema instance is reusable and costly to build
+_COMMENT = CommentCreateSchema()
 
 
 _PLAIN_KEYS = frozenset({"article", "lang", "order"})
@@ -220,7 +221,7 @@ def submit_form(site: str):
     cors.require_allowed_origin(get_site(site))  # the ORM row the origin check takes
     data, typed = form_data(page)
     try:
-        result = submit_comment(site, CommentCreateSchema().load(data), current_client())
+        result = submit_comment(site, _COMMENT.load(data), current_client())
     except ValidationError as exc:
         return _render(page, status={"kind": "invalid"}, form=typed, errors=_flat(exc.messages), code=422)
     except Unprocessable as exc:

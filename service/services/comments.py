@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 
 from service.errors import Forbidden, NotFound, field_error
@@ -52,6 +53,7 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
                                            author_key_hash if data.get("author_token") else None)
 
     edit_token = new_token()
+    now = utcnow()
     comment = Comment(
         article_id=article.id, parent_id=parent_id, author=data["author"], email=data.get("email"),
         website=data.get("website"), body=data["body"], body_html=rendered.html,
@@ -59,9 +61,9 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
         user_agent=client.user_agent[:512], edit_token_hash=hash_token(edit_token),
         author_key_hash=author_key_hash, fingerprint=decision.fingerprint,
         notify_replies=bool(data.get("notify_replies") and data.get("email")),
+        flag_count=0, revision=1, created_at=now, updated_at=now, edited_at=None, source_key=None,
     )
-    db.session.add(comment)
-    db.session.flush()
+    comment.id = _insert(comment)
     record_new(comment, site.id, decision.reasons)
     commit_keeping_state()
     count_submission(decision.status)
@@ -75,6 +77,20 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
         edit_until=comment.created_at + edit_window() if keeps_token else None,
         author_token=author_token if not data.get("author_token") else None,
     )
+
+
+# Every column but the id, which the database assigns.
+_COLUMNS = tuple(column.key for column in Comment.__table__.columns if not column.primary_key)
+_INSERT = sa.insert(Comment.__table__)
+
+
+def _insert(comment: Comment) -> int:
+    """Write a new comment with one INSERT and return its id. Submitting is the busiest write,
+    and nothing in its transaction reads the row back, so it skips the session's unit of work:
+    `comment`, with every column set, stays outside the session as the record of what was
+    written."""
+    values = {name: getattr(comment, name) for name in _COLUMNS}
+    return db.session.connection().execute(_INSERT, values).inserted_primary_key[0]
 
 
 def commit_keeping_state() -> None:
