@@ -51,6 +51,17 @@ def test_stored_comment_keeps_source_sanitized_html_and_only_hashes(client):
     assert comment.email == "ann@example.com"
 
 
+def test_the_answer_describes_the_row_as_stored(client):
+    make_site()
+    answer = post(client, email="ann@example.com", notify_replies=True).json["comment"]
+    db.session.expire_all()
+    stored = db.session.get(Comment, answer["id"])
+    assert stored.created_at == datetime.fromisoformat(answer["created"]) == stored.updated_at
+    assert (stored.status.value, stored.body_html, stored.author) == (answer["status"], answer["body_html"], "Ann")
+    assert (stored.revision, stored.flag_count, stored.edited_at, stored.notify_replies) == (1, 0, None, True)
+    assert stored.user_agent.startswith("Werkzeug") and len(stored.fingerprint) == 32
+
+
 def test_submission_writes_comment_event_and_counters_together(client):
     make_site()
     post(client)
