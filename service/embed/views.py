@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from functools import cached_property
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -97,16 +98,17 @@ class Page:
 
     def etag(self) -> str:
         day = int(time.time() // 86400)  # cached pages carry a form token; refresh it daily
-        parts = (asset_version(), repr(self.site), self.article.version, self.article.closed, self._query_items(),
-                 day)
+        parts = (asset_version(), repr(self.site), self.article.version, self.article.closed, self.query_items, day)
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
     def slot(self) -> tuple:
         """Where this page's rendering is cached: one slot per site and query, whose rendering
         is replaced when the page's ETag changes."""
-        return ("embed-page", self.site.id, self._query_items())
+        return ("embed-page", self.site.id, self.query_items)
 
-    def _query_items(self) -> tuple:
+    @cached_property
+    def query_items(self) -> tuple:
+        """The query in a canonical order: part of both the ETag and the cache slot."""
         return tuple(sorted(self.args.items(multi=True)))
 
 

@@ -27,7 +27,7 @@ def queue_page():
 
     def render() -> str:
         filters = queue.QueueFilters.from_args(request.args)
-        page = queue.list_queue(who, tab, filters, request.args.get("after"), sites=sites)
+        page = queue.list_queue(who, tab, filters, sites, request.args.get("after"))
         return render_template("moderate/_queue_listing.html", page=page, filters=filters, tabs=queue.TABS,
                                urls=_item_urls(), csrf_field=CSRF_HOLE)
 
@@ -45,8 +45,8 @@ def cached_listing(key: tuple, render) -> tuple[Markup, ...]:
     Every change a listing shows (a new comment, a status change, an edit, a reader's report)
     writes a moderation event or a report, so the newest id of each, read on every request,
     is the version of the cached rendering: a moderator sees their own action, or another
-    process's, on the next load. What changes without either (an erasure of already deleted comments, an import, a
-    purge) shows within CACHE_TTL_SECONDS.
+    process's, on the next load. What changes without either (an erasure of already deleted
+    comments, an import, a purge) shows within CACHE_TTL_SECONDS.
     """
     return read_cache.remember_page(("queue-listing", *key), queue.state_version(),
                                     lambda: tuple(map(Markup, render().split(CSRF_HOLE))))

@@ -173,10 +173,10 @@ def normal_tab(tab: str | None) -> str:
     return tab if tab in TABS else "pending"
 
 
-def list_queue(actor, tab: str, filters: QueueFilters, cursor_raw: str | None = None,
-               per_page: int = PER_PAGE, sites: list[Site] | None = None) -> QueuePage:
+def list_queue(actor, tab: str, filters: QueueFilters, sites: list[Site], cursor_raw: str | None = None,
+               per_page: int = PER_PAGE) -> QueuePage:
+    """One page of a tab over `sites` (the actor's `visible_sites`, which the caller has read)."""
     tab = normal_tab(tab)
-    sites = visible_sites(actor) if sites is None else sites
     cursor = parse_cursor(cursor_raw)
     rows = list(db.session.execute(listing_query(actor, tab, filters, sites, cursor, per_page)).scalars())
     next_cursor = make_cursor(rows[per_page - 1]) if len(rows) > per_page else None

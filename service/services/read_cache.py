@@ -76,9 +76,8 @@ class ReadCache:
     def __init__(self) -> None:
         self.site_ids = LRU(1024)
         self.counts = LRU(50_000)  # (site_id, key) -> (expires_at, count)
-        # Renderings: (kind, ids, variant...) -> (version, bytes or str); remembered values
-        # (site settings, blocks, webhooks): (kind, id) -> (None, expires_at, value).
-        self.rendered = LRU(2_000)
+        self.rendered = LRU(2_000)  # (kind, ids, variant...) -> (version, bytes or str)
+        self.remembered = LRU(1024)  # site settings, blocks, webhooks: (kind, id) -> (None, expires_at, value)
         self.pages = LRU(64, max_weight=2 * 1024 * 1024)  # moderator pages: key -> (version, expires_at, value)
 
 
@@ -131,7 +130,7 @@ def get_counts(site_id: int, keys: list[str], load: Callable[[list[str]], dict[s
 
 def remember(key: tuple, load: Callable[[], T]) -> T:
     """A value that may be up to CACHE_TTL_SECONDS old (site settings, for instance)."""
-    return _for_ttl(cache().rendered, key, None, load)
+    return _for_ttl(cache().remembered, key, None, load)
 
 
 def remember_page(key: tuple, version: Hashable, render: Callable[[], T]) -> T:
@@ -153,7 +152,7 @@ def _for_ttl(store: LRU, key: tuple, version: Hashable, load: Callable[[], T]) -
 
 def forget(key: tuple) -> None:
     """Drop one remembered value (this process changed what it was read from)."""
-    cache().rendered.put(key, (None, 0.0, None))
+    cache().remembered.put(key, (None, 0.0, None))
 
 
 def current_rendering(key: tuple, version: Hashable):

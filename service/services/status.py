@@ -41,9 +41,9 @@ def record_new(comment: Comment, site_id: int, reasons: Iterable[dict] = (), act
     events.emit_new(comment, site_id, reasons, actor)  # outbox rows only; the worker delivers
     # A plain INSERT rather than a unit-of-work flush: nothing reads the event back in this
     # transaction, and every new comment writes one.
+    # The columns left out take the model's defaults (a status event, created now).
     db.session.connection().execute(_NEW_EVENT, {
-        "comment_id": comment.id, "site_id": site_id, "actor": actor, "moderator_id": None, "action": "status",
-        "from_status": None, "to_status": status, "reasons": reasons, "note": None, "created_at": utcnow()})
+        "comment_id": comment.id, "site_id": site_id, "actor": actor, "to_status": status, "reasons": reasons})
 
 
 def change_status(comment: Comment, to_status: str, *, site_id: int, actor: str,

@@ -69,6 +69,8 @@ def test_submission_writes_comment_event_and_counters_together(client):
     event = db.session.execute(sa.select(ModerationEvent)).scalar_one()
     assert (article.approved_count, article.pending_count, article.version) == (1, 0, 1)
     assert (event.actor, event.from_status, event.to_status) == ("rules", None, "approved")
+    assert (event.action, event.moderator_id, event.note, event.reasons) == ("status", None, None, [])
+    assert event.created_at is not None
 
 
 def test_pre_moderated_comment_answers_202_and_stays_out_of_the_thread(client):
