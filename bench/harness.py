@@ -145,11 +145,16 @@ def request(url: str, method: str = "GET", body: str | None = None, headers: dic
         return exc.code, dict(exc.headers), exc.read()
 
 
+# The moderator's "browser": the login and the load send the same User-Agent, as one browser
+# does, since a session is bound to the browser that logged in (Flask-Login's session protection).
+MODERATOR_USER_AGENT = "comments-bench"
+
+
 def login(base: str, email: str, password: str) -> str:
     """Log in to the moderator UI as a browser would (CSRF token from the form); the Cookie header."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
-    status, _, page = request(base + "/moderate/login", opener=opener)
+    status, _, page = request(base + "/moderate/login", headers={"User-Agent": MODERATOR_USER_AGENT}, opener=opener)
     if status != 200:
         raise RuntimeError(f"GET /moderate/login answered {status}")
     match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page) or \
@@ -159,7 +164,8 @@ def login(base: str, email: str, password: str) -> str:
     form = urllib.parse.urlencode({"csrf_token": match.group(1).decode(), "email": email, "password": password})
     status, headers, _ = request(base + "/moderate/login", "POST", form,
                                  {"Content-Type": "application/x-www-form-urlencoded", "Origin": base,
-                                  "Referer": base + "/moderate/login"}, opener=opener)
+                                  "Referer": base + "/moderate/login", "User-Agent": MODERATOR_USER_AGENT},
+                                 opener=opener)
     if status not in (302, 303):
         raise RuntimeError(f"login answered {status}, not a redirect")
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)

@@ -58,6 +58,7 @@ class Scenario:
             h["Content-Type"] = "application/json"
         if self.login and cookie:
             h["Cookie"] = cookie
+            h["User-Agent"] = harness.MODERATOR_USER_AGENT
         return h
 
 

@@ -13,12 +13,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
-from flask_wtf.csrf import validate_csrf
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from service.errors import Forbidden, Unauthorized
 from service.extensions import db, login_manager
-from service.models import ApiToken, Moderator, utcnow
+from service.models import MAX_ID, ApiToken, Moderator, moderator_site, utcnow
 from service.security import hash_token
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # token bookkeeping writes at most once a minute
@@ -39,7 +39,8 @@ class Actor:
 
 
 class SessionUser:
-    """What Flask-Login keeps for a logged-in moderator.
+    """What Flask-Login keeps for a logged-in moderator: a snapshot of their row and sites,
+    read on every request by one query (`_load_session_user`).
 
     The session id is "moderator id:session nonce": rotating the nonce (password change,
     log out everywhere, deactivation) makes every earlier session and remember cookie stale.
@@ -48,33 +49,59 @@ class SessionUser:
     is_authenticated = True
     is_anonymous = False
 
-    def __init__(self, moderator: Moderator) -> None:
-        self.moderator = moderator
-        self.id = moderator.id
-        self.email = moderator.email
-        self.is_admin = moderator.is_admin
-        self.is_active = moderator.active
+    def __init__(self, id: int, email: str, is_admin: bool, active: bool, session_nonce: str,
+                 site_ids: frozenset[int]) -> None:
+        self.id = id
+        self.email = email
+        self.is_admin = is_admin
+        self.is_active = active
+        self.session_nonce = session_nonce
+        self.site_ids = site_ids
+
+    @classmethod
+    def of(cls, moderator: Moderator) -> SessionUser:
+        return cls(moderator.id, moderator.email, moderator.is_admin, moderator.active, moderator.session_nonce,
+                   frozenset(site.id for site in moderator.sites))
 
     def get_id(self) -> str:
-        return f"{self.moderator.id}:{self.moderator.session_nonce}"
+        return f"{self.id}:{self.session_nonce}"
+
+
+# The moderator and their sites in one round trip: a row per site (one with a NULL site for a
+# moderator of none). Every moderator page and session-authenticated API call runs it, on the
+# session's connection: plain rows need nothing of the ORM.
+_SESSION_USER = (
+    sa.select(Moderator.id, Moderator.email, Moderator.is_admin, Moderator.active, Moderator.session_nonce,
+              moderator_site.c.site_id)
+    .outerjoin(moderator_site, moderator_site.c.moderator_id == Moderator.id)
+    .where(Moderator.id == sa.bindparam("moderator_id"))
+)
 
 
 @login_manager.user_loader
 def _load_session_user(session_id: str) -> SessionUser | None:
     moderator_id, _, nonce = (session_id or "").partition(":")
-    if not moderator_id.isdigit():
+    if not moderator_id.isdigit() or int(moderator_id) > MAX_ID:
         return None
-    moderator = db.session.get(Moderator, int(moderator_id))
-    if moderator is None or not moderator.active or moderator.session_nonce != nonce:
+    rows = db.session.connection().execute(_SESSION_USER, {"moderator_id": int(moderator_id)}).all()
+    if not rows:
         return None
-    return SessionUser(moderator)
+    id_, email, is_admin, active, session_nonce, _ = rows[0]
+    if not active or session_nonce != nonce:
+        return None
+    return SessionUser(id_, email, is_admin, active, session_nonce,
+                       frozenset(row.site_id for row in rows if row.site_id is not None))
 
 
 def login_moderator(moderator: Moderator, remember: bool = False) -> None:
     """Start a fresh session for `moderator`: whatever the old session held is dropped, so a
     session id planted before login is worthless after it."""
     session.clear()
-    login_user(SessionUser(moderator), remember=remember, fresh=True)
+    login_user(SessionUser.of(moderator), remember=remember, fresh=True)
+    # The new session's CSRF token travels with the login's cookie rather than with the next
+    # page's: a token this request made before the session was cleared is dropped first.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 def logout_moderator() -> None:
@@ -82,7 +109,7 @@ def logout_moderator() -> None:
     before logout would stay valid: rotating the moderator's nonce voids every copy (and the
     moderator's sessions on other devices, which is what "log out" promises here)."""
     if current_user and current_user.is_authenticated:
-        moderator = db.session.get(Moderator, current_user.moderator.id)
+        moderator = db.session.get(Moderator, current_user.id)
         if moderator is not None:
             moderator.session_nonce = secrets.token_hex(16)
             db.session.commit()
@@ -134,10 +161,8 @@ def _invalid_token() -> Unauthorized:
 
 
 def _moderator_actor(user: SessionUser) -> Actor:
-    moderator = user.moderator
-    return Actor(kind="moderator", id=moderator.id, is_admin=moderator.is_admin,
-                 site_ids=frozenset(site.id for site in moderator.sites), moderator_id=moderator.id,
-                 label=moderator.email)
+    return Actor(kind="moderator", id=user.id, is_admin=user.is_admin, site_ids=user.site_ids,
+                 moderator_id=user.id, label=user.email)
 
 
 def current_actor() -> Actor | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import render_template, request, url_for
+from flask import get_template_attribute, render_template, request, url_for
 from markupsafe import Markup
 
 from service.models import MAX_ID
@@ -32,7 +32,7 @@ def queue_page():
                                urls=_item_urls(), csrf_field=CSRF_HOLE)
 
     key = (who.kind, who.id, request.full_path, queue.sites_state(sites))
-    return render_template("moderate/queue.html", tab=tab, listing=cached_listing(key, render))
+    return render_template("moderate/queue.html", tab=tab, listing=with_csrf_fields(cached_listing(key, render)))
 
 
 # Where the rendered listing takes the request's CSRF field: a marker no comment can contain.
@@ -50,6 +50,13 @@ def cached_listing(key: tuple, render) -> tuple[Markup, ...]:
     """
     return read_cache.remember_page(("queue-listing", *key), queue.state_version(),
                                     lambda: tuple(map(Markup, render().split(CSRF_HOLE))))
+
+
+def with_csrf_fields(pieces: tuple[Markup, ...]) -> Markup:
+    """The listing whole again, this session's CSRF field in each hole. The pieces are markup
+    already, so a plain join does what Markup.join would without escaping each of them."""
+    field = get_template_attribute("moderate/_macros.html", "csrf")()
+    return Markup(str(field).join(pieces))
 
 
 def _item_urls() -> dict[str, str]:

@@ -192,8 +192,8 @@ _STATE = sa.select(sa.select(sa.func.max(ModerationEvent.id)).scalar_subquery(),
 
 def state_version() -> tuple:
     """Changes whenever a comment is added, changes status or text, or is reported: two
-    primary-key lookups."""
-    return tuple(db.session.execute(_STATE).one())
+    primary-key lookups, run on the session's connection (plain values need nothing of the ORM)."""
+    return tuple(db.session.connection().execute(_STATE).one())
 
 
 def sites_state(sites: list[Site]) -> tuple:

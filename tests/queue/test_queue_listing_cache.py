@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from service.extensions import db
-from service.models import Comment, Site
+from service.models import Comment, Moderator, Site
 from service.services.comments import Client
 from service.services.flags import flag_comment, thresholds
-from service.services.moderators import create_moderator
+from service.services.moderators import assign_sites, create_moderator, deactivate
 from service.services.status import change_status
 from tests.factories import make_comment, make_site
 from tests.queue.conftest import PASSWORD
@@ -164,3 +164,40 @@ def test_a_change_that_writes_no_event_shows_after_the_cache_time(make_app):
     time.sleep(2.1)
     page = admin.get("/moderate/").get_data(as_text=True)
     assert "Erased" in page and "Alice" not in page
+
+
+def test_a_warm_load_costs_three_statements_and_sets_no_cookie(workers):
+    """Who is asking (the moderator and their sites, in one statement), the sites they see and
+    the queue's state. The login's cookie already holds the session's CSRF token, so neither
+    the first page after it nor any later one sets the cookie again."""
+    first, _ = workers
+    _comment(first, "blog", "Alice")
+    moderator = _client(first, "mod@example.org")
+    assert "Set-Cookie" not in moderator.get("/moderate/").headers
+    response, sql = _statements(first, lambda: moderator.get("/moderate/"))
+    assert response.status_code == 200 and "Alice" in response.get_data(as_text=True)
+    assert len(sql) == 3, sql
+    assert "Set-Cookie" not in response.headers
+
+
+def test_site_membership_and_deactivation_apply_on_the_next_request(workers):
+    """The session user is read anew on every request: nothing about who may see what is cached."""
+    first, second = workers
+    _comment(first, "blog", "Alice")
+    _comment(first, "other", "Olga")
+    moderator = _client(first, "mod@example.org")
+    page = moderator.get("/moderate/").get_data(as_text=True)
+    assert "Alice" in page and "Olga" not in page
+    with second.app_context():
+        mod_id = db.session.scalar(sa.select(Moderator.id).where(Moderator.email == "mod@example.org"))
+        assign_sites(mod_id, ["other"])
+    page = moderator.get("/moderate/").get_data(as_text=True)
+    assert "Olga" in page and "Alice" not in page
+    assert moderator.get("/moderate/comments/1").status_code in (403, 404)
+    with second.app_context():
+        assign_sites(mod_id, [])
+    page = moderator.get("/moderate/").get_data(as_text=True)
+    assert "Olga" not in page and "Alice" not in page
+    with second.app_context():
+        deactivate(mod_id)
+    assert moderator.get("/moderate/").status_code == 302
