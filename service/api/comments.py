@@ -14,7 +14,7 @@ from service.errors import Forbidden
 from service.schemas import (CommentEditSchema, CommentCreateSchema, CommentSchema, CreatedCommentSchema,
                              ThreadQuerySchema, ThreadSchema)
 from service.services import comments, threads
-from service.services.sites import get_site
+from service.services.sites import public_site
 
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Read and write comments.")
 blp.before_request(require_json_body)
@@ -82,7 +82,7 @@ class SiteComments(MethodView):
     @blp.alt_response(429, schema="Error", description="Too many comments from this address.")
     def post(self, data: dict, site: str):
         """Submit a comment. The article is created on first use."""
-        cors.require_allowed_origin(get_site(site))
+        cors.require_allowed_origin(public_site(site))
         result = comments.submit_comment(site, data, current_client())
         if result.status == "rejected":
             raise Forbidden(result.message, extra={"reasons": result.reasons, "comment_id": result.comment.id})

@@ -8,7 +8,7 @@ from flask import Response, request
 from service.errors import Forbidden, ServiceError
 from service.models import Site
 from service.services.comments import site_of
-from service.services.sites import get_site
+from service.services.sites import public_site
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 WRITE_METHODS = "GET, POST, PATCH, DELETE"
@@ -41,7 +41,7 @@ def _site_of_request() -> Site | None:
     args = request.view_args or {}
     try:
         if "site" in args:
-            return get_site(args["site"])
+            return public_site(args["site"])
         if "comment_id" in args:
             return site_of(args["comment_id"])
     except ServiceError:

@@ -17,7 +17,7 @@ from service.security import hash_token, new_token, token_matches
 from service.services import decisions
 from service.services.articles import get_or_create_article
 from service.services.policies import effective_policy
-from service.services.sites import get_site
+from service.services.sites import public_site
 from service.services.status import change_status, record_edit, record_new
 
 
@@ -42,7 +42,7 @@ class Submission:
 
 
 def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
-    site = get_site(site_slug)
+    site = public_site(site_slug)
     article = get_or_create_article(site, data["article"], title=data.get("title"), url=data.get("url"))
     parent_id = _check_parent(article, data.get("parent_id"))
     rendered = render_body(data["body"])

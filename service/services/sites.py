@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from service.errors import Conflict, NotFound, Unprocessable
 from service.extensions import db
@@ -32,6 +36,58 @@ def get_site(slug: str) -> Site:
         if site is None:
             raise NotFound(f"No site {slug!r}.")
     return site
+
+
+def public_site(slug: str) -> Site:
+    """The site as the public routes see it (submitting a comment, the CORS check): read from
+    the database at most once per CACHE_TTL_SECONDS in each process, so a change made through
+    another process reaches readers within that time, as counts do, and one made through this
+    process at once. Nothing changes a site through this object: `get_site` reads the row as
+    it is now, for every route that may write it."""
+    if not SLUG.fullmatch(slug):
+        raise NotFound(f"No site {slug!r}.")
+    site_id = read_cache.site_id(slug, lambda: _site_id(slug))
+    session = db.session()
+    held = session.info.setdefault("sites", {})
+    site = held.get(site_id)
+    if site is None or site not in session:
+        site = held[site_id] = _attach(read_cache.remember(("site-row", site_id), lambda: _site_row(slug, site_id)))
+    return site
+
+
+# The row with its JSON columns as text: each request decodes its own copy, so nothing one
+# request does to a policy or settings dict can reach what the cache holds.
+_JSON_COLUMNS = frozenset(c.key for c in Site.__table__.columns if isinstance(c.type, sa.JSON))
+_ROW = sa.select(*(sa.cast(c, sa.Text).label(c.key) if c.key in _JSON_COLUMNS else c
+                   for c in Site.__table__.columns)).where(Site.id == sa.bindparam("site_id"))
+
+
+def _site_row(slug: str, site_id: int) -> dict:
+    row = db.session.connection().execute(_ROW, {"site_id": site_id}).mappings().one_or_none()
+    if row is None:
+        raise NotFound(f"No site {slug!r}.")
+    return dict(row)
+
+
+def _attach(row: dict) -> Site:
+    """A persistent Site in this session, built from `row` without a query (or the one the
+    session already holds)."""
+    session = db.session()
+    found = session.identity_map.get(session.identity_key(Site, row["id"]))
+    if found is not None:
+        return found
+    site = Site(**{key: json.loads(value) if key in _JSON_COLUMNS and value is not None else value
+                   for key, value in row.items()})
+    make_transient_to_detached(site)
+    session.add(site)
+    return site
+
+
+@event.listens_for(Site, "after_update")
+@event.listens_for(Site, "after_delete")
+def _forget_row(_mapper, _connection, site: Site) -> None:
+    """This process changed a site: its public routes see the change from the next request."""
+    read_cache.forget(("site-row", site.id))
 
 
 def _site_id(slug: str) -> int:

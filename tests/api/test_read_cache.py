@@ -94,3 +94,78 @@ def test_a_stale_rendering_is_rebuilt_not_served(make_app):
         assert read_cache.rendering(("k",), 2, build("v2")) == "v2"
         assert read_cache.current_rendering(("k",), 1) is None  # the old version is gone, not kept
         assert builds == ["v1", "v2"] and len(read_cache.cache().rendered) == 1
+
+
+def _site_statements(app, action) -> list[str]:
+    from sqlalchemy import event
+
+    from service.extensions import db
+
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda _c, _cur, statement, *_a: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return [s for s in seen if "FROM site" in s]
+
+
+def _submit(client, body: str, origin: str = "https://blog.example"):
+    return client.post(THREAD, json={"article": "a", "author": "Ann", "body": body}, headers={"Origin": origin})
+
+
+def test_submitting_reads_the_site_once_per_ttl(make_app):
+    app = make_app(CACHE_TTL_SECONDS=60)
+    with app.app_context():
+        make_site(origins=["https://blog.example"])
+    client = app.test_client()
+    assert _submit(client, "first").status_code == 201
+    responses = []
+    assert _site_statements(app, lambda: responses.append(_submit(client, "second"))) == []
+    assert responses[0].status_code == 201
+    assert responses[0].headers["Access-Control-Allow-Origin"] == "https://blog.example"
+
+
+def test_a_site_change_reaches_submissions_at_once_here_and_within_the_ttl_elsewhere(make_app):
+    """The policy and the origins the public routes use: this process forgets its copy when it
+    changes the site; another process reads the row again once its copy is CACHE_TTL_SECONDS old."""
+    here, there = make_app(CACHE_TTL_SECONDS=0.5), make_app(CACHE_TTL_SECONDS=0.5)
+    with here.app_context():
+        make_site(origins=["https://blog.example"])
+    here_client, there_client = here.test_client(), there.test_client()
+    assert _submit(here_client, "before").json["status"] == "approved"
+    assert _submit(there_client, "before, there").json["status"] == "approved"
+    with here.app_context():
+        from service.extensions import db
+        from service.models import Site
+        from service.services.policies import set_policy
+
+        site = db.session.scalar(db.select(Site).filter_by(slug="blog"))
+        set_policy(site, {"mode": "pre"})
+        site.origins = ["https://moved.example"]
+        db.session.commit()
+    assert _submit(here_client, "after").status_code == 403  # the old origin, refused at once
+    assert _submit(here_client, "after", origin="https://moved.example").json["status"] == "pending"
+    deadline = time.monotonic() + 0.5 + 0.3
+    while _submit(there_client, "after, there", origin="https://moved.example").status_code != 202:
+        assert time.monotonic() < deadline, "another process kept the old site longer than the TTL"
+        time.sleep(0.05)
+    assert _submit(there_client, "after, there", origin="https://blog.example").status_code == 403
+
+
+def test_a_request_cannot_change_the_cached_site(make_app):
+    """Each request decodes its own copy of the JSON columns: changing one in place (a bug, but
+    one the cache must survive) leaves the next request's site as stored."""
+    app = make_app(CACHE_TTL_SECONDS=60)
+    with app.app_context():
+        make_site(policy={"banned_words": ["spam"]})
+        from service.extensions import db
+        from service.services.sites import public_site
+
+        public_site("blog").policy["banned_words"].append("everything")
+        db.session.rollback()
+        db.session.remove()
+        assert public_site("blog").policy["banned_words"] == ["spam"]
