@@ -52,9 +52,9 @@ class Outcome:
         return [{"code": r["code"], "message": r["message"]} for r in self.reasons if r["verdict"] == "reject"]
 
 
-def _outcome(decision: Decision, body: str) -> Outcome:
+def _outcome(decision: Decision, body_print: str) -> Outcome:
     reasons = [{**asdict(r), "matched": list(r.matched)} for r in decision.reasons]
-    return Outcome(decision.status, decision.public_status, reasons, fingerprint(body))
+    return Outcome(decision.status, decision.public_status, reasons, body_print)
 
 
 def refuse_if_closed(policy: Policy, article: Article, now: datetime) -> None:
@@ -71,8 +71,9 @@ def decide_submission(site: Site, article: Article, policy: Policy, data: dict, 
     draft = Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
                   ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
                   fill_seconds=fill_seconds(data.get("form_token")))
-    facts = gather_facts(site, policy, draft, author_key_hash, now)
-    return _outcome(engine.decide(draft, facts, policy), draft.body)
+    body_print = fingerprint(draft.body)
+    facts = gather_facts(site, policy, draft, author_key_hash, now, body_print)
+    return _outcome(engine.decide(draft, facts, policy), body_print)
 
 
 def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendered: RenderedBody) -> Outcome:
@@ -80,9 +81,10 @@ def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendere
     makes a comment more public: a held comment stays held."""
     draft = Draft(body=body, author=comment.author, email=comment.email, website=comment.website,
                   ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None)
-    facts = gather_facts(site, policy, draft, comment.author_key_hash, utcnow(), exclude_id=comment.id)
+    body_print = fingerprint(body)
+    facts = gather_facts(site, policy, draft, comment.author_key_hash, utcnow(), body_print, exclude_id=comment.id)
     decision = engine.decide(draft, facts, policy)
-    outcome = _outcome(decision, body)
+    outcome = _outcome(decision, body_print)
     current = comment.status.value
     if decision.status == "approved" or current != "approved":
         return Outcome(current, current, outcome.reasons, outcome.fingerprint)
@@ -95,17 +97,19 @@ def evaluate_draft(site: Site, policy: Policy, data: dict) -> Decision:
     draft = Draft(body=data.get("body", ""), author=data.get("author", ""), email=data.get("email"),
                   website=data.get("website"), ip_hash=data.get("ip_hash", ""), links=rendered.links,
                   fill_seconds=data.get("fill_seconds"))
-    return engine.decide(draft, gather_facts(site, policy, draft, None, utcnow()), policy)
+    facts = gather_facts(site, policy, draft, None, utcnow(), fingerprint(draft.body))
+    return engine.decide(draft, facts, policy)
 
 
 def gather_facts(site: Site, policy: Policy, draft: Draft, author_key_hash: str | None, now: datetime,
-                 exclude_id: int | None = None) -> Facts:
+                 body_print: str, exclude_id: int | None = None) -> Facts:
+    """`body_print` is the draft's fingerprint, computed once by the caller, which also stores it."""
     approved, rejected = _author_history(site.id, author_key_hash)
     return Facts(
         now=now,
         author_approved=approved,
         author_rejected=rejected,
-        duplicate_recent=_is_repeat(site.id, policy, draft, now, exclude_id),
+        duplicate_recent=_is_repeat(site.id, policy, draft, body_print, now, exclude_id),
         blocks=_blocks(site.id),
     )
 
@@ -150,9 +154,10 @@ def _repeat_query(by_email: bool) -> sa.Select:
 _REPEAT = {by_email: _repeat_query(by_email) for by_email in (False, True)}
 
 
-def _is_repeat(site_id: int, policy: Policy, draft: Draft, now: datetime, exclude_id: int | None) -> bool:
+def _is_repeat(site_id: int, policy: Policy, draft: Draft, body_print: str, now: datetime,
+               exclude_id: int | None) -> bool:
     """The same text from the same address or email on this site, within the repeat window."""
-    params = {"ip_hash": draft.ip_hash, "email": draft.email, "fingerprint": fingerprint(draft.body),
+    params = {"ip_hash": draft.ip_hash, "email": draft.email, "fingerprint": body_print,
               "site": site_id, "since": now - timedelta(minutes=policy.repeat_window_minutes),
               "exclude": -1 if exclude_id is None else exclude_id}
     return db.session.connection().execute(_REPEAT[bool(draft.email)], params).first() is not None

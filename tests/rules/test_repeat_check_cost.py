@@ -76,11 +76,11 @@ def test_the_repeat_check_still_finds_a_repeat_from_the_busy_sender(app):
     policy = Policy()
     now = utcnow()
     draft = Draft(body="Post 7", author="Busy", email=None, website=None, ip_hash=BUSY_ADDRESS)
-    assert decisions._is_repeat(site.id, policy, draft, now, None)
+    assert decisions._is_repeat(site.id, policy, draft, fingerprint(draft.body), now, None)
     fresh = Draft(body="Something new", author="Busy", email=None, website=None, ip_hash=BUSY_ADDRESS)
-    assert not decisions._is_repeat(site.id, policy, fresh, now, None)
+    assert not decisions._is_repeat(site.id, policy, fresh, fingerprint(fresh.body), now, None)
     elsewhere = Draft(body="Post 7", author="Other", email="other@example.org", website=None, ip_hash="c" * 32)
-    assert not decisions._is_repeat(site.id, policy, elsewhere, now, None)
+    assert not decisions._is_repeat(site.id, policy, elsewhere, fingerprint(elsewhere.body), now, None)
 
 
 
