@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -18,16 +21,48 @@ def find_article(site_id: int, key: str) -> Article | None:
 
 
 def get_or_create_article(site: Site, key: str, *, title: str | None = None, url: str | None = None) -> Article:
-    """The article for `key`, inserted if new. Safe when two first comments race: the loser's
-    insert does nothing and both read the same row."""
+    """The article for `key`, inserted if new."""
     article = find_article(site.id, key)
     if article is not None:
         return article
+    _insert_if_new(site.id, key, title, url)
+    return find_article(site.id, key)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentTarget:
+    """What writing a comment reads of its article: who it is, and whether and how it takes
+    comments. Read as a plain row, because loading an ORM object costs more than the query
+    itself and every submission asks."""
+
+    id: int
+    key: str
+    mode: str | None
+    closed: bool
+    created_at: datetime
+
+
+_TARGET_BY_KEY = (sa.select(Article.id, Article.key, Article.mode, Article.closed, Article.created_at)
+                  .where(Article.site_id == sa.bindparam("site"), Article.key == sa.bindparam("key")))
+
+
+def comment_target(site: Site, key: str, *, title: str | None = None, url: str | None = None) -> CommentTarget:
+    """The article a new comment goes to, inserted if new."""
+    params = {"site": site.id, "key": key}
+    row = db.session.connection().execute(_TARGET_BY_KEY, params).first()
+    if row is None:
+        _insert_if_new(site.id, key, title, url)
+        row = db.session.connection().execute(_TARGET_BY_KEY, params).one()
+    return CommentTarget(*row)
+
+
+def _insert_if_new(site_id: int, key: str, title: str | None, url: str | None) -> None:
+    """Safe when two first comments race: the loser's insert does nothing and both then read
+    the same row."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(
         insert(Article)
-        .values(site_id=site.id, key=key, title=title, url=url)
+        .values(site_id=site_id, key=key, title=title, url=url)
         .on_conflict_do_nothing(index_elements=["site_id", "key"])
     )
-    return find_article(site.id, key)

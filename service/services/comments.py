@@ -10,12 +10,12 @@ from flask import current_app
 
 from service.errors import Forbidden, NotFound, field_error
 from service.extensions import db
-from service.models import Article, Comment, CommentStatus, Site, utcnow
+from service.models import Comment, CommentStatus, Site, utcnow
 from service.moderation.sanitize import render_body
 from service.ops.metrics import count_submission
 from service.security import hash_token, new_token, token_matches
 from service.services import decisions
-from service.services.articles import get_or_create_article
+from service.services.articles import CommentTarget, comment_target
 from service.services.policies import effective_policy
 from service.services.sites import public_site
 from service.services.status import change_status, record_edit, record_new
@@ -43,7 +43,7 @@ class Submission:
 
 def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
     site = public_site(site_slug)
-    article = get_or_create_article(site, data["article"], title=data.get("title"), url=data.get("url"))
+    article = comment_target(site, data["article"], title=data.get("title"), url=data.get("url"))
     parent_id = _check_parent(article, data.get("parent_id"))
     rendered = render_body(data["body"])
     author_token = data.get("author_token") or new_token()
@@ -104,7 +104,7 @@ def commit_keeping_state() -> None:
         session.expire_on_commit = True
 
 
-def _check_parent(article: Article, parent_id: int | None) -> int | None:
+def _check_parent(article: CommentTarget, parent_id: int | None) -> int | None:
     if parent_id is None:
         return None
     parent = db.session.get(Comment, parent_id)

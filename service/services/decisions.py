@@ -19,6 +19,7 @@ from service.moderation.text import fingerprint
 from service.moderation.types import Block as BlockFact
 from service.moderation.types import Decision, Draft, Facts
 from service.services import read_cache
+from service.services.articles import CommentTarget
 from service.services.rate_limits import enforce_submission_limits
 
 MESSAGES = {
@@ -57,12 +58,12 @@ def _outcome(decision: Decision, body_print: str) -> Outcome:
     return Outcome(decision.status, decision.public_status, reasons, body_print)
 
 
-def refuse_if_closed(policy: Policy, article: Article, now: datetime) -> None:
+def refuse_if_closed(policy: Policy, article: Article | CommentTarget, now: datetime) -> None:
     if is_article_closed(policy, article.created_at, article.closed, now):
         raise Forbidden("Comments are closed on this article.")
 
 
-def decide_submission(site: Site, article: Article, policy: Policy, data: dict, rendered: RenderedBody,
+def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: dict, rendered: RenderedBody,
                       ip_hash: str, author_key_hash: str | None) -> Outcome:
     """Refuse (closed, rate-limited) before anything is stored, else decide."""
     now = utcnow()

@@ -13,6 +13,7 @@ from service.errors import Unprocessable
 from service.extensions import db
 from service.models import Article, Site
 from service.moderation.policy import Policy, dump_policy, load_policy
+from service.services.articles import CommentTarget
 from service.services import decisions
 
 MODE_OVERRIDES = ("pre", "post", "first-time")
@@ -37,7 +38,7 @@ def site_policy(site: Site) -> Policy:
     return _load(json.dumps(site.policy or {}, sort_keys=True))
 
 
-def effective_policy(site: Site, article: Article | None) -> Policy:
+def effective_policy(site: Site, article: Article | CommentTarget | None) -> Policy:
     """The site's policy with the article's own mode, if it has one."""
     policy = site_policy(site)
     if article is not None and article.mode and article.mode != policy.mode:
