@@ -56,18 +56,23 @@ def visible_sites(actor: Actor, site_slug: str | None = None) -> list[Site]:
 
 
 def reported_clause(sites: list[Site]):
-    """SQL condition for "reported" on these sites, each with its own threshold."""
+    """SQL condition for "reported" on these sites: published or held comments with at least
+    the site's own `flags_to_review` open reports. A moderator's decision clears the open
+    reports, and the comment leaves the Reported tab."""
     by_threshold: dict[int, list[int]] = {}
     for site in sites:
         by_threshold.setdefault(thresholds(site)[0], []).append(site.id)
-    if not by_threshold:
-        return sa.false()
-    return sa.and_(Comment.status.in_(REPORTABLE), sa.or_(*(
-        sa.and_(Article.site_id.in_(ids), Comment.flag_count >= threshold)
-        for threshold, ids in by_threshold.items())))
+    per_site = [sa.and_(Comment.flag_count >= threshold,
+                        Comment.article_id.in_(sa.select(Article.id).where(Article.site_id.in_(site_ids))))
+                for threshold, site_ids in sorted(by_threshold.items())]
+    # `flag_count > 0` restates what the thresholds (at least 1) imply, so that the partial
+    # index over reported comments applies.
+    return sa.and_(Comment.flag_count > 0, Comment.status.in_(REPORTABLE), sa.or_(sa.false(), *per_site))
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere; LIKE's own wildcards in it are escaped with a
+    backslash, which the query names as its escape character."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -87,10 +92,10 @@ def list_comments(actor: Actor, *, site: str | None = None, status: str | None =
     if article:
         query = query.where(Article.key == article)
     if q:
-        query = query.where(sa.or_(Comment.body.ilike(_like(q), escape="\\"),
-                                   Comment.author.ilike(_like(q), escape="\\")))
+        query = query.where(sa.or_(Comment.body.ilike(like_pattern(q), escape="\\"),
+                                   Comment.author.ilike(like_pattern(q), escape="\\")))
     if author:
-        query = query.where(Comment.author.ilike(_like(author), escape="\\"))
+        query = query.where(Comment.author.ilike(like_pattern(author), escape="\\"))
     if email:
         query = query.where(Comment.email == email.strip().lower())
     if ip_hash:

@@ -19,7 +19,7 @@ from service.services import read_cache
 from service.services.flags import thresholds
 from service.services.history import latest_reasons
 from service.services.moderation_actions import comment_for
-from service.services.moderation_queries import visible_sites
+from service.services.moderation_queries import like_pattern, reported_clause, visible_sites
 
 TABS = ("pending", "reported", "approved", "rejected", "spam", "all")
 PER_PAGE = 50
@@ -85,11 +85,6 @@ def make_cursor(comment: Comment) -> str:
     return f"{int(round(comment.created_at.timestamp() * 1_000_000))}.{comment.id}"
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _scope(actor, filters: QueueFilters, sites: list[Site]) -> list:
     """WHERE terms every tab shares: the sites this actor may see and the filters."""
     terms = []
@@ -109,37 +104,22 @@ def _scope(actor, filters: QueueFilters, sites: list[Site]) -> list:
     if restricted or filters.article:
         terms.append(Comment.article_id.in_(article_query.scalar_subquery()))
     if filters.author:
-        terms.append(sa.func.lower(Comment.author).like(_like(filters.author.lower()), escape="\\"))
+        terms.append(sa.func.lower(Comment.author).like(like_pattern(filters.author.lower()), escape="\\"))
     if filters.email:
         terms.append(sa.func.lower(Comment.email) == filters.email.lower())
     if filters.ip_hash:
         terms.append(Comment.ip_hash == filters.ip_hash)
     if filters.q:
-        terms.append(sa.func.lower(Comment.body).like(_like(filters.q.lower()), escape="\\"))
+        terms.append(sa.func.lower(Comment.body).like(like_pattern(filters.q.lower()), escape="\\"))
     return terms
 
 
 def _tab_terms(tab: str, sites: list[Site]) -> list:
     if tab == "reported":
-        return [_reported(sites)]
+        return [reported_clause(sites)]
     if tab == "all":
         return []
     return [Comment.status == CommentStatus(tab)]
-
-
-def _reported(sites: list[Site]):
-    """Published or held comments with at least the site's `flags_to_review` open reports.
-    A moderator's decision clears the open reports, and the comment leaves this tab."""
-    by_threshold: dict[int, list[int]] = {}
-    for site in sites:
-        by_threshold.setdefault(thresholds(site)[0], []).append(site.id)
-    per_site = [sa.and_(Comment.flag_count >= threshold,
-                        Comment.article_id.in_(sa.select(Article.id).where(Article.site_id.in_(site_ids))))
-                for threshold, site_ids in sorted(by_threshold.items())]
-    # `flag_count > 0` restates what the thresholds imply so the partial index applies.
-    return sa.and_(Comment.flag_count > 0,
-                   Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING]),
-                   sa.or_(sa.false(), *per_site))
 
 
 def listing_query(actor, tab: str, filters: QueueFilters, sites: list[Site],
@@ -164,7 +144,8 @@ def _count_tabs(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, in
     scope = _scope(actor, filters, sites)
     counts = {}
     for tab in TABS:
-        inner = sa.select(sa.literal(1)).select_from(Comment).where(*scope, *_tab_terms(tab, sites)).limit(COUNT_CAP + 1)
+        inner = (sa.select(sa.literal(1)).select_from(Comment).where(*scope, *_tab_terms(tab, sites))
+                 .limit(COUNT_CAP + 1))
         counts[tab] = db.session.execute(sa.select(sa.func.count()).select_from(inner.subquery())).scalar_one()
     return counts
 
