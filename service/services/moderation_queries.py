@@ -25,7 +25,10 @@ REPORTABLE = (CommentStatus.APPROVED, CommentStatus.PENDING)
 
 
 @dataclass(frozen=True)
-class QueueItem:
+class ListedComment:
+    """One comment of the moderation API's listing (the queue page has its own, richer
+    `queue.QueueItem`)."""
+
     comment: Comment
     site_slug: str
     article_key: str
@@ -35,8 +38,8 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
-class QueuePage:
-    items: list[QueueItem]
+class CommentListPage:
+    items: list[ListedComment]
     page: int
     per_page: int
     total: int
@@ -80,7 +83,7 @@ def like_pattern(text: str) -> str:
 def list_comments(actor: Actor, *, site: str | None = None, status: str | None = None,
                   article: str | None = None, q: str | None = None, author: str | None = None,
                   email: str | None = None, ip_hash: str | None = None, page: int = 1,
-                  per_page: int = 50) -> QueuePage:
+                  per_page: int = 50) -> CommentListPage:
     sites = visible_sites(actor, site)
     query = (sa.select(Comment, Site.slug, Article.key, Article.url, Article.title)
              .join(Article, Article.id == Comment.article_id).join(Site, Site.id == Article.site_id)
@@ -105,9 +108,9 @@ def list_comments(actor: Actor, *, site: str | None = None, status: str | None =
         query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     reasons = latest_reasons(row[0].id for row in rows)
-    items = [QueueItem(comment, slug, key, url, title, reasons.get(comment.id, []))
+    items = [ListedComment(comment, slug, key, url, title, reasons.get(comment.id, []))
              for comment, slug, key, url, title in rows]
-    return QueuePage(items=items, page=page, per_page=per_page, total=total)
+    return CommentListPage(items=items, page=page, per_page=per_page, total=total)
 
 
 def queue_counts(actor: Actor, site: str | None = None) -> dict[str, int]:
