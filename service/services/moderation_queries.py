@@ -1,5 +1,6 @@
-"""Read paths of the review queue: filtered, paginated lists of comments and queue sizes,
-limited to the sites the actor moderates.
+"""Read paths of the moderation API: the filtered, paginated list of comments, limited to the
+sites the actor moderates, and what the queue page shares with it (the sites an actor sees,
+the "reported" condition, LIKE patterns).
 
 "Reported" is not a stored status: it is a published or held comment whose unresolved reader
 reports (`flag_count`) reached its site's `flags_to_review`.
@@ -111,34 +112,3 @@ def list_comments(actor: Actor, *, site: str | None = None, status: str | None =
     items = [ListedComment(comment, slug, key, url, title, reasons.get(comment.id, []))
              for comment, slug, key, url, title in rows]
     return CommentListPage(items=items, page=page, per_page=per_page, total=total)
-
-
-def queue_counts(actor: Actor, site: str | None = None) -> dict[str, int]:
-    """How many comments each tab holds: every stored status, "reported" and "all"."""
-    sites = visible_sites(actor, site)
-    site_ids = [s.id for s in sites] or [-1]
-    base = sa.select(sa.func.count()).select_from(Comment).join(Article, Article.id == Comment.article_id)
-    rows = db.session.execute(
-        sa.select(Comment.status, sa.func.count()).join(Article, Article.id == Comment.article_id)
-        .where(Article.site_id.in_(site_ids)).group_by(Comment.status)
-    ).all()
-    counts = {s.value: 0 for s in CommentStatus}
-    counts.update({status.value: n for status, n in rows})
-    counts[REPORTED] = db.session.execute(
-        base.where(Article.site_id.in_(site_ids), reported_clause(sites))).scalar_one()
-    counts[ALL] = sum(counts[s.value] for s in CommentStatus)
-    return counts
-
-
-def author_history(comment: Comment, site_id: int) -> dict[str, int]:
-    """What this comment's author has had decided on the site so far, keyed by the author
-    token (names and emails can be typed by anyone; the token cannot)."""
-    if not comment.author_key_hash:
-        return {"approved": 0, "rejected": 0, "spam": 0}
-    rows = db.session.execute(
-        sa.select(Comment.status, sa.func.count()).join(Article, Article.id == Comment.article_id)
-        .where(Comment.author_key_hash == comment.author_key_hash, Article.site_id == site_id)
-        .group_by(Comment.status)
-    ).all()
-    counts = {status.value: n for status, n in rows}
-    return {key: counts.get(key, 0) for key in ("approved", "rejected", "spam")}
