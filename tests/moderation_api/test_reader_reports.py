@@ -120,3 +120,17 @@ def test_reports_are_rate_limited_per_address(make_app):
         assert flag(client, comments[-1].id, ip="192.0.2.8").status_code == 201
         response = flag(client, comments[-1].id, ip="192.0.2.7")
         assert response.json["code"] == 429 and response.json["status"] == "Too Many Requests"
+
+
+def test_reported_uses_each_sites_own_threshold(client, blog, other, admin):
+    blog.policy = {**(blog.policy or {}), "flags_to_review": 2}
+    db.session.commit()
+    on_blog, on_other = make_comment(blog), make_comment(other)
+    for comment in (on_blog, on_other):
+        for n in range(2):
+            flag(client, comment.id, ip=f"198.51.100.{n}")
+    listed = client.get(f"{MOD}?status=reported", headers=admin.headers).json["comments"]
+    assert [c["id"] for c in listed] == [on_blog.id]
+    flag(client, on_other.id, ip="198.51.100.9")  # the third report reaches the other site's default of 3
+    listed = client.get(f"{MOD}?status=reported", headers=admin.headers).json["comments"]
+    assert sorted(c["id"] for c in listed) == sorted([on_blog.id, on_other.id])
