@@ -109,7 +109,7 @@ def rss_table(res: Results) -> tuple[list[str], list[str]]:
     by_server = defaultdict(dict)
     for rec in res.rss:
         by_server[rec["rss"]].setdefault(rec["round"], {})[rec["phase"]] = rec
-    verdicts = []
+    verdicts, stacks = [], {}
     for server, rounds in by_server.items():
         ends, growth = [], []
         for n in sorted(rounds):
@@ -122,7 +122,9 @@ def rss_table(res: Results) -> tuple[list[str], list[str]]:
             lines.append(f"| {server} | {n} | {', '.join(f'{v:.1f}' for v in ws)} | "
                          f"{', '.join(f'{v:.1f}' for v in we)} | {', '.join(f'{v:.1f}' for v in files) or '–'} | "
                          f"{end.get('master_kib', 0) / 1024:.1f} |")
-        if server == "floor" or not ends:
+        if server.startswith("stack-"):
+            stacks[server] = max(ends, default=0)
+        if server == "floor" or server.startswith("stack-") or not ends:
             continue
         ok_limit = max(ends) <= RSS_LIMIT_MIB
         ok_flat = max(ends) - min(ends) <= RSS_FLAT_MIB and max(growth, default=0) <= RSS_GROWTH_MIB
@@ -130,6 +132,16 @@ def rss_table(res: Results) -> tuple[list[str], list[str]]:
                         f"{'pass' if ok_limit else '**FAIL**'}; growth within a round up to "
                         f"{max(growth, default=0):.1f} MiB, spread across rounds {max(ends) - min(ends):.1f} MiB "
                         f"(flat: ≤ {RSS_GROWTH_MIB} and ≤ {RSS_FLAT_MIB}): {'pass' if ok_flat else '**FAIL**'}")
+    if stacks:
+        card, every = stacks.get("stack-card", 0), stacks.get("stack-service", 0)
+        verdicts.append(f"- what the libraries alone take (the floor's endpoint plus one query through a "
+                        f"Flask-SQLAlchemy session, no code of the service): {card:.1f} MiB with the design "
+                        f"card's (Flask, Flask-SQLAlchemy, marshmallow, bleach), {every:.1f} MiB with every "
+                        f"library the service imports, "
+                        + (f"which leaves {RSS_LIMIT_MIB - every:.1f} MiB of the {RSS_LIMIT_MIB} MiB target for "
+                           f"the service's own code, templates and caches" if every < RSS_LIMIT_MIB else
+                           f"{every - RSS_LIMIT_MIB:.1f} MiB over the {RSS_LIMIT_MIB} MiB target before any code "
+                           f"of the service"))
     return lines, verdicts
 
 

@@ -1,9 +1,10 @@
 """`make bench`: the service under gunicorn against the bare-Flask floor, in interleaved rounds.
 
 Seeds a small and a large (1M comments) database once (kept in BENCH_CACHE, keyed by the
-migrations and the seeder), then for each round restores them, starts the floor and the
-service on both databases under the same gunicorn settings, runs every scenario with wrk
-(smoke check, warm-up, 16 connections, 1 connection), reads worker RSS, and stops every server
+migrations and the seeder), then for each round restores them, starts the floor, the two
+stack floors (memory references: bench/stack_floor_app.py) and the service on both databases
+under the same gunicorn settings, runs every scenario with wrk (smoke check, warm-up, 16
+connections, 1 connection), reads worker RSS, and stops every server
 by PID. Prints one markdown table of medians and per-round ratios; the raw output goes to
 /tmp/bench-results-<stamp>/. Knobs: see bench/README.md or `--help`.
 """
@@ -95,6 +96,12 @@ def interleave(chosen: list[str], round_no: int) -> list[str]:
 
 # ---------------------------------------------------------------- rounds
 
+# Memory references beside the floor (bench/stack_floor_app.py): the floor's endpoint in a worker
+# that has imported the design card's libraries, or every library the service imports.
+STACK_FLOORS = {"stack-card": "card", "stack-service": "service"}
+STACK_REQUESTS = 500  # sequential requests to each before its worker RSS is read: memory, not speed
+
+
 class Bench:
     def __init__(self, opts, out: Path, work: Path) -> None:
         self.o, self.out, self.work = opts, out, work
@@ -118,6 +125,13 @@ class Bench:
             argv = harness.gunicorn_argv(BIN, "floor_app:app", self.o.floor_port, self.o.workers, log, self.conf)
             env = {**os.environ, "SERVICE_ENV": "production"}  # what the repository's config reads
             server = harness.Server(name, argv, env, ROOT / "bench", log, self.o.floor_port)
+            ready = "/bare"
+        elif name in STACK_FLOORS:
+            port = self.o.stack_port + list(STACK_FLOORS).index(name)
+            argv = harness.gunicorn_argv(BIN, "stack_floor_app:app", port, self.o.workers, log, self.conf)
+            env = {**os.environ, "SERVICE_ENV": "production", "STACK": STACK_FLOORS[name],
+                   "STACK_DATABASE_URL": f"sqlite:///{self.work / (name + '.db')}"}
+            server = harness.Server(name, argv, env, ROOT / "bench", log, port)
             ready = "/bare"
         else:
             port = self.o.small_port if name == "small" else self.o.large_port
@@ -182,6 +196,14 @@ class Bench:
             print(f"[bench] r{round_no} {sc.key:<10} c{conns:<2} {result['rps']:8.0f} req/s  p50 {p50:6.2f} ms  "
                   f"p99 {p99:7.2f} ms  non-2xx/3xx {result['non_2xx_3xx']}", file=sys.stderr)
 
+    def exercise(self, name: str) -> None:
+        """Serve a stack floor's endpoint until whatever a worker sets up on first use is set up."""
+        base = self.servers[name].base
+        for _ in range(STACK_REQUESTS):
+            status, _, _ = harness.request(base + "/bare")
+            if status != 200:
+                raise RuntimeError(f"{name} answered /bare with {status} (see its log)")
+
     def drain(self, sc: Scenario) -> None:
         """Wait until the requests a finished wrk run left queued in the server's backlog are
         served (a request sent now is answered after them), so that they do not count against
@@ -200,8 +222,9 @@ class Bench:
                 self.emit({"check": "304", "scenario": sc.key, "ok": ok, "detail": detail})
 
     def round(self, round_no: int, chosen: list[str], by_key: dict[str, Scenario]) -> None:
-        names = ["floor"] + [n for n in ("small", "large") if any(by_key[k].server == n for k in chosen)]
-        for name in names[1:]:
+        services = [n for n in ("small", "large") if any(by_key[k].server == n for k in chosen)]
+        names = ["floor", *STACK_FLOORS, *services]
+        for name in services:
             databases.restore(self.o.cache / f"{name}.db", self.work / f"{name}.db")
         # The copies (1.2 GB with the large database) are written back to disk now, not while
         # the round's first scenarios are measured: the kernel's writeback would slow whichever
@@ -211,6 +234,8 @@ class Bench:
             self.start(name, round_no)
         for name in names:
             self.emit({"rss": name, "round": round_no, "phase": "start", **self.servers[name].rss_kib()})
+        for name in STACK_FLOORS:
+            self.exercise(name)
         if "queue" in chosen and self.o.moderator:
             try:
                 self.cookie = harness.login(self.servers["small"].base, *MODERATOR)
@@ -243,6 +268,7 @@ def options() -> argparse.Namespace:
     p.add_argument("--floor-port", type=int, default=int(e("FLOOR_PORT", 18190)))
     p.add_argument("--small-port", type=int, default=int(e("SMALL_PORT", 18191)))
     p.add_argument("--large-port", type=int, default=int(e("LARGE_PORT", 18192)))
+    p.add_argument("--stack-port", type=int, default=int(e("STACK_PORT", 18193)), help="and the port after it")
     p.add_argument("--gunicorn-conf", choices=["none", "repo"], default=e("GUNICORN_CONF", "none"),
                    help="none: flags only (as the peer bench); repo: the repository's gunicorn.conf.py too")
     p.add_argument("--cache", type=Path, default=Path(e("BENCH_CACHE", "/tmp/bench-cache")))

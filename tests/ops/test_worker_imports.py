@@ -67,3 +67,25 @@ def test_flask_db_commands_migrate_from_the_command_line(tmp_path):
     assert "upgrade" in flask("db", "--help").stdout
     assert flask("db", "downgrade", "base").returncode == 0
     assert f"{head} (head)" not in flask("db", "current").stdout
+
+
+def _libraries_loaded_by(module: str, tmp_path: Path, **env: str) -> set[str]:
+    """The third-party packages importing `module` loads beside gunicorn's own."""
+    probe = ("import json, sys; import gunicorn.app.wsgiapp; before = set(sys.modules); "
+             f"import {module}; tops = {{m.split('.')[0] for m in set(sys.modules) - before}}; "
+             "print(json.dumps(sorted(t for t in tops if t not in sys.stdlib_module_names)))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**_env(tmp_path), "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
+                               **env})
+    assert done.returncode == 0, done.stderr
+    own = {"service", "wsgi", "stack_floor_app", "gunicorn", "cython_runtime"}
+    return set(json.loads(done.stdout.strip().splitlines()[-1])) - own
+
+
+def test_the_benchmarks_stack_floor_loads_every_library_the_web_worker_does(tmp_path):
+    """The stack floor's memory stands for the libraries' share of a worker's: a library the
+    service starts to import and the floor does not would make that share look smaller."""
+    service = _libraries_loaded_by("wsgi", tmp_path)
+    stack = _libraries_loaded_by("stack_floor_app", tmp_path, STACK="service")
+    assert "sqlalchemy" in service and "bleach" in service
+    assert service == stack
