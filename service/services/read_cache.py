@@ -1,8 +1,9 @@
 """Per-process caches for the hot read paths, correct across processes.
 
 - Site ids by slug: sites are never renamed, so a slug maps to one id for good.
-- Counts: kept for CACHE_TTL_SECONDS. Another process's approval shows within that time; this
-  process's own writes clear the counts at once (every change passes through `bump_article`).
+- Counts: kept for CACHE_TTL_SECONDS, then dropped. Another process's approval shows within
+  that time; this process's own writes clear the counts at once (every change passes through
+  `bump_article`).
 - Rendered threads and pages: one slot per rendering (article, language, order, page...),
   holding the article's `version` it was built from. Every transaction that changes the
   article's comments increments that version, which is read from the database on every request
@@ -61,6 +62,16 @@ class LRU:
                 _, (_, dropped) = self._data.popitem(last=False)
                 self._weight -= dropped
 
+    def drop_oldest_while(self, stale: Callable[[object], bool]) -> None:
+        """Drop entries from the least recently used end for as long as `stale(value)` holds."""
+        with self._lock:
+            while self._data:
+                key, (value, weight) = next(iter(self._data.items()))
+                if not stale(value):
+                    return
+                del self._data[key]
+                self._weight -= weight
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
@@ -75,7 +86,7 @@ class ReadCache:
 
     def __init__(self) -> None:
         self.site_ids = LRU(1024)
-        self.counts = LRU(50_000)  # (site_id, key) -> (expires_at, count)
+        self.counts = LRU(10_000)  # (site_id, key) -> (expires_at, count); see get_counts
         self.rendered = LRU(2_000)  # (kind, ids, variant...) -> (version, bytes or str)
         self.remembered = LRU(1024)  # site settings, blocks, webhooks: (kind, id) -> (None, expires_at, value)
         self.pages = LRU(64, max_weight=2 * 1024 * 1024)  # moderator pages: key -> (version, expires_at, value)
@@ -125,6 +136,11 @@ def get_counts(site_id: int, keys: list[str], load: Callable[[list[str]], dict[s
             value = loaded.get(key, 0)
             counts.put((site_id, key), (expires, value))
             found[key] = value
+        # An entry untouched for longer than the TTL was stored even earlier, so it has expired:
+        # dropping expired ones from the old end keeps about the counts read within the last
+        # CACHE_TTL_SECONDS, not one per article ever asked for (a crawler walking a large
+        # blog would otherwise fill every worker with counts nobody will read in time).
+        counts.drop_oldest_while(lambda entry: entry[0] <= now)
     return {key: found[key] for key in keys}
 
 

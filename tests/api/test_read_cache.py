@@ -169,3 +169,19 @@ def test_a_request_cannot_change_the_cached_site(make_app):
         db.session.rollback()
         db.session.remove()
         assert public_site("blog").policy["banned_words"] == ["spam"]
+
+
+def test_expired_counts_are_dropped_not_kept_until_evicted(make_app):
+    """A worker keeps the counts read within the TTL, not one per article ever asked for."""
+    app = make_app(CACHE_TTL_SECONDS=0.2)
+    client = app.test_client()
+    with app.app_context():
+        make_site()
+        cached = app.extensions["read_cache"].counts
+        crawl = [f"/post/{n}" for n in range(100)]
+        assert client.get(COUNTS, query_string={"article": crawl}).status_code == 200
+        assert len(cached) == 100
+        time.sleep(0.3)
+        answer = client.get(COUNTS, query_string={"article": ["/post/0", "/new"]})
+        assert answer.json == {"counts": {"/post/0": 0, "/new": 0}}
+        assert len(cached) == 2
