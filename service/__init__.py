@@ -17,7 +17,7 @@ from service.errors import register_error_handlers
 from service.extensions import db, limiter
 from service.hot_reads import HotReads
 from service import notifications
-from service.services import read_cache
+from service.services.comments import read_cache
 
 
 def create_app(config: Mapping | None = None) -> Flask:

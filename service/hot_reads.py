@@ -26,7 +26,7 @@ from service.embed import views as embed_views
 from service.errors import ServiceError
 from service.headers import security_headers
 from service.logging import REQUEST_ID_HEADER, assign_request_id
-from service.services import threads
+from service.services.comments import threads
 
 _SLUG = r"([a-z0-9][a-z0-9-]{0,63})"
 _ROUTE = re.compile(rf"/api/v1/sites/{_SLUG}/(counts|comments)|/embed/{_SLUG}")

@@ -7,8 +7,8 @@ import itertools
 from service.extensions import db
 from service.models import Comment, CommentStatus, Site
 from service.moderation.sanitize import render_body
-from service.services.articles import get_or_create_article
-from service.services.status import record_new
+from service.services.comments.articles import get_or_create_article
+from service.services.moderation.status import record_new
 
 _seq = itertools.count(1)
 

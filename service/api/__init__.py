@@ -7,7 +7,7 @@ from flask_smorest import Api
 
 from service.api import comments, counts, docs, flags, moderation, moderation_sites, preview, webhooks
 from service.api.spec import BodyErrorsPlugin
-from service.schemas import ErrorSchema
+from service.schemas.comments import ErrorSchema
 
 
 class ServiceApi(Api):

@@ -11,10 +11,10 @@ from service.api.query import thread_query
 from service.api.http import (current_client, etag_matches, json_bytes, json_response, not_modified,
                               require_json_body)
 from service.errors import Forbidden
-from service.schemas import (CommentEditSchema, CommentCreateSchema, CommentSchema, CreatedCommentSchema,
+from service.schemas.comments import (CommentEditSchema, CommentCreateSchema, CommentSchema, CreatedCommentSchema,
                              ThreadQuerySchema, ThreadSchema)
-from service.services import comments, threads
-from service.services.sites import public_site
+from service.services.comments import submissions, threads
+from service.services.administration.sites import public_site
 
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Read and write comments.")
 blp.before_request(require_json_body)
@@ -25,7 +25,7 @@ EDIT_TOKEN_HEADER = {"in": "header", "name": "X-Edit-Token", "required": True, "
                      "description": "The edit_token returned when the comment was submitted."}
 
 
-def created_payload(result: comments.Submission) -> dict:
+def created_payload(result: submissions.Submission) -> dict:
     return {
         "status": result.status,
         "message": result.message,
@@ -83,7 +83,7 @@ class SiteComments(MethodView):
     def post(self, data: dict, site: str):
         """Submit a comment. The article is created on first use."""
         cors.require_allowed_origin(public_site(site))
-        result = comments.submit_comment(site, data, current_client())
+        result = submissions.submit_comment(site, data, current_client())
         if result.status == "rejected":
             raise Forbidden(result.message, extra={"reasons": result.reasons, "comment_id": result.comment.id})
         return json_response(created_payload(result), 201 if result.status == "approved" else 202)
@@ -98,8 +98,8 @@ class OwnComment(MethodView):
     @blp.doc(parameters=[EDIT_TOKEN_HEADER])
     def patch(self, data: dict, comment_id: int):
         """Edit one's own comment within the edit window; the new text is sanitized and recorded."""
-        cors.require_allowed_origin(comments.site_of(comment_id))
-        comment, key = comments.edit_comment(comment_id, request.headers.get("X-Edit-Token"), data["body"])
+        cors.require_allowed_origin(submissions.site_of(comment_id))
+        comment, key = submissions.edit_comment(comment_id, request.headers.get("X-Edit-Token"), data["body"])
         return json_response(comment_payload(comment, key))
 
     @blp.response(204)
@@ -108,6 +108,6 @@ class OwnComment(MethodView):
     @blp.doc(parameters=[EDIT_TOKEN_HEADER])
     def delete(self, comment_id: int):
         """Delete one's own comment within the edit window."""
-        cors.require_allowed_origin(comments.site_of(comment_id))
-        comments.delete_comment(comment_id, request.headers.get("X-Edit-Token"))
+        cors.require_allowed_origin(submissions.site_of(comment_id))
+        submissions.delete_comment(comment_id, request.headers.get("X-Edit-Token"))
         return ""

@@ -7,8 +7,8 @@ from flask import Response, request
 
 from service.errors import Forbidden, ServiceError
 from service.models import Site
-from service.services.comments import site_of
-from service.services.sites import public_site
+from service.services.comments.submissions import site_of
+from service.services.administration.sites import public_site
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 WRITE_METHODS = "GET, POST, PATCH, DELETE"

@@ -12,8 +12,8 @@ from flask_smorest import Blueprint
 from service.api import cors
 from service.api.http import etag_matches, json_bytes, not_modified
 from service.api.query import counts_query
-from service.schemas import CountsQuerySchema, CountsSchema
-from service.services import threads
+from service.schemas.comments import CountsQuerySchema, CountsSchema
+from service.services.comments import threads
 
 blp = Blueprint("counts", __name__, url_prefix="/api/v1", description="Comment counts for article lists.")
 blp.after_request(cors.add_cors_headers)

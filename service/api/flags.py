@@ -8,9 +8,9 @@ from flask_smorest import Blueprint
 from service.api import cors
 from service.api.http import current_client, require_json_body
 from service.extensions import csrf, limiter
-from service.schemas_moderation import FlagCreateSchema, FlagSchema
-from service.services import flags
-from service.services.comments import site_of
+from service.schemas.moderation import FlagCreateSchema, FlagSchema
+from service.services.comments import flags
+from service.services.comments.submissions import site_of
 
 blp = Blueprint("flags", __name__, url_prefix="/api/v1", description="Report comments to the moderators.")
 blp.before_request(require_json_body)

@@ -7,7 +7,7 @@ from flask import Response, current_app, request
 from service.errors import UnsupportedMediaType
 from service.net import client_ip
 from service.security import hash_ip
-from service.services.comments import Client
+from service.services.comments.submissions import Client
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 

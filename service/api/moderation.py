@@ -10,12 +10,13 @@ from flask_smorest import Blueprint
 from service.api.http import require_json_body
 from service.auth import guard_api, require_actor
 from service.extensions import csrf
-from service.schemas_moderation import (AuthorBlockSchema, BlockListSchema, BulkResultSchema, BulkSchema,
+from service.schemas.moderation import (AuthorBlockSchema, BlockListSchema, BulkResultSchema, BulkSchema,
                                         EventListSchema, EventLogQuerySchema, EventLogSchema, FlagListSchema,
                                         ModeratedCommentSchema, ModerationPageSchema, ModerationQuerySchema,
                                         StatusChangeSchema, TextEditSchema)
-from service.services import blocks, flags, history, moderation_actions, moderation_queries
-from service.services.sites import get_site
+from service.services.comments import flags
+from service.services.moderation import blocks, history, moderation_actions, moderation_queries
+from service.services.administration.sites import get_site
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation",
                 description="Moderate comments (moderator session or API token).")

@@ -13,10 +13,10 @@ from service.api.http import require_json_body
 from service.api.moderation import block_payload, documented
 from service.auth import guard_api, require_actor, require_admin, require_site_access
 from service.extensions import csrf
-from service.schemas_moderation import (BlockCreateSchema, BlockListSchema, BlockQuerySchema, BlockSchema,
+from service.schemas.moderation import (BlockCreateSchema, BlockListSchema, BlockQuerySchema, BlockSchema,
                                         DryRunResultSchema, DryRunSchema, PolicyInputSchema, PolicySchema)
-from service.services import blocks, policies
-from service.services.sites import get_site
+from service.services.moderation import blocks, policies
+from service.services.administration.sites import get_site
 
 blp = Blueprint("moderation_sites", __name__, url_prefix="/api/v1/moderation/sites",
                 description="A site's blocks and moderation policy (moderator session or API token).")

@@ -9,7 +9,7 @@ from marshmallow import RAISE, Schema, fields
 from service.api.http import json_response, require_json_body
 from service.extensions import limiter
 from service.moderation.sanitize import render_body
-from service.schemas import validate_body
+from service.schemas.comments import validate_body
 
 blp = Blueprint("preview", __name__, url_prefix="/api/v1", description="Preview a comment before posting it.")
 blp.before_request(require_json_body)

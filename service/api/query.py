@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
 from service.errors import Unprocessable
-from service.schemas import MAX_ARTICLES_PER_COUNT, CountsQuerySchema, ThreadQuerySchema
+from service.schemas.comments import MAX_ARTICLES_PER_COUNT, CountsQuerySchema, ThreadQuerySchema
 
 _COUNTS = CountsQuerySchema()
 _THREAD = ThreadQuerySchema()

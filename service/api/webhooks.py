@@ -13,9 +13,9 @@ from service.api.http import require_json_body
 from service.api.moderation import documented
 from service.auth import guard_api, require_admin
 from service.extensions import csrf
-from service.schemas_webhooks import (DeliveryListSchema, DeliveryQuerySchema, WebhookCreatedSchema,
+from service.schemas.webhooks import (DeliveryListSchema, DeliveryQuerySchema, WebhookCreatedSchema,
                                       WebhookCreateSchema, WebhookListSchema)
-from service.services import webhooks
+from service.services.delivery import webhooks
 from service.api.moderation_sites import moderated_site
 
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/moderation/sites",

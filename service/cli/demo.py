@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from service.errors import NotFound
-from service.services import sites
+from service.services.administration import sites
 
 group = AppGroup("demo", help="The demo site that `make run` serves.")
 

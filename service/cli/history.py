@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from service.errors import ServiceError
-from service.services import history
+from service.services.moderation import history
 
 group = AppGroup("history", help="The moderation history (audit log).")
 

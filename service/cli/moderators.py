@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from service.errors import ServiceError
-from service.services import moderators
+from service.services.administration import moderators
 
 group = AppGroup("moderators", help="Moderator accounts: administrators (every site) and moderators (their sites).")
 

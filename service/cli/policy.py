@@ -9,10 +9,10 @@ from flask.cli import AppGroup
 
 from service.errors import ServiceError
 from service.extensions import db
-from service.services import policies
-from service.services.articles import get_or_create_article
-from service.services.backtest import backtest
-from service.services.sites import get_site
+from service.services.moderation import policies
+from service.services.comments.articles import get_or_create_article
+from service.services.moderation.backtest import backtest
+from service.services.administration.sites import get_site
 
 policy_group = AppGroup("policy", help="Show and set a site's moderation policy.")
 moderation_group = AppGroup("moderation", help="Try policies without changing anything.")

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from service.errors import ServiceError
-from service.services import privacy
+from service.services.administration import privacy
 
 group = AppGroup("privacy", help="What is stored about an email address: export it, or erase it.")
 

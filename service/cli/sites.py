@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from service.embed.settings import configure_site
 from service.errors import ServiceError
-from service.services import sites
+from service.services.administration import sites
 
 group = AppGroup("sites", help="Create and list the sites (blogs) this instance serves.")
 

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from service.errors import ServiceError
-from service.services import tokens
+from service.services.administration import tokens
 
 group = AppGroup("tokens", help="API tokens for the moderation API (Authorization: Bearer TOKEN).")
 

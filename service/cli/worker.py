@@ -1,7 +1,7 @@
 """flask --app wsgi worker | webhooks add|list|remove|deliveries | notify digest|set
 
 `worker` drains the outbox: webhook calls and notification mail written by requests in their
-own transactions (see service/services/outbox.py for why a table and a worker command rather
+own transactions (see service/services/delivery/outbox.py for why a table and a worker command rather
 than a thread in each web process). Run one or more next to the web processes; stop them with
 SIGTERM, and the attempt in progress finishes first.
 """
@@ -19,8 +19,8 @@ from sqlalchemy.exc import OperationalError
 
 from service.errors import ServiceError
 from service.extensions import db
-from service.services import digest, outbox, webhooks
-from service.services.sites import get_site
+from service.services.delivery import digest, outbox, webhooks
+from service.services.administration.sites import get_site
 
 log = logging.getLogger(__name__)
 

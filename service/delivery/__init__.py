@@ -1,6 +1,6 @@
 """Talking to the outside world for the outbox worker: signed webhook calls and SMTP mail.
 
-Nothing here touches the database; `service/services/outbox.py` decides what to send, when,
+Nothing here touches the database; `service/services/delivery/outbox.py` decides what to send, when,
 and records what happened.
 """
 

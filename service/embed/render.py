@@ -22,9 +22,9 @@ from service.embed.settings import widget_settings
 from service.errors import NotFound
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
-from service.services import read_cache
-from service.services.sites import SLUG
-from service.services.threads import approved_roots, nest, read_row
+from service.services.comments import read_cache
+from service.services.administration.sites import SLUG
+from service.services.comments.threads import approved_roots, nest, read_row
 
 PER_PAGE = 50
 _THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,

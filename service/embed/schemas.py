@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from service.embed.settings import ORDERS
 from service.models import MAX_ID
-from service.schemas import ArticleKey
+from service.schemas.comments import ArticleKey
 
 
 class EmbedQuerySchema(Schema):

@@ -13,7 +13,7 @@ from typing import Mapping
 from service.embed.i18n import languages
 from service.errors import Unprocessable
 from service.extensions import db
-from service.services.sites import get_site
+from service.services.administration.sites import get_site
 
 ORDERS = ("oldest", "newest")
 DEFAULT_REPLY_DEPTH = 3

@@ -29,10 +29,10 @@ from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessa
 from service.extensions import csrf, limiter
 from service.form_tokens import issue_form_token
 from service.models import id_from_text
-from service.schemas import CommentCreateSchema
-from service.services import read_cache
-from service.services.comments import submit_comment
-from service.services.sites import public_site
+from service.schemas.comments import CommentCreateSchema
+from service.services.comments import read_cache
+from service.services.comments.submissions import submit_comment
+from service.services.administration.sites import public_site
 
 bp = Blueprint("embed", __name__)
 

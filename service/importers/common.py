@@ -21,9 +21,9 @@ from service.moderation.sanitize import clean_text, clean_website, render_body
 from service.moderation.text import fingerprint
 from service.moderation.transitions import STATUSES
 from service.security import hash_ip
-from service.services import read_cache
-from service.services.articles import find_article, get_or_create_article
-from service.services.sites import get_site
+from service.services.comments import read_cache
+from service.services.comments.articles import find_article, get_or_create_article
+from service.services.administration.sites import get_site
 
 BATCH = 1000
 COUNTER_BATCH = 500

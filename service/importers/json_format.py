@@ -29,8 +29,8 @@ from service.importers.json_stream import JsonObjectReader
 from service.models import Article, Comment, Site
 from service.embed.settings import validate_changes
 from service.moderation.policy import dump_policy
-from service.services.policies import validate_policy
-from service.services.sites import SLUG, get_site, normalize_origin
+from service.services.moderation.policies import validate_policy
+from service.services.administration.sites import SLUG, get_site, normalize_origin
 
 FORMAT = "comment-service-export"
 VERSION = 1

@@ -11,7 +11,8 @@ from service.errors import Unprocessable
 from service.models import id_from_text
 from service.moderation_queue.blueprint import actor, admin, bp, done
 from service.moderation_queue.forms import PlainForm, TokenForm
-from service.services import history, moderators, queue, tokens
+from service.services.administration import moderators, tokens
+from service.services.moderation import history, queue
 
 LOG_PAGE = 50
 

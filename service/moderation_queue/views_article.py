@@ -6,7 +6,8 @@ from flask import render_template, url_for
 
 from service.moderation_queue.blueprint import actor, bp, done, form_error
 from service.moderation_queue.forms import CloseForm, StatusForm
-from service.services import article_admin, moderation_actions
+from service.services.administration import article_admin
+from service.services.moderation import moderation_actions
 
 
 @bp.get("/articles/<int:article_id>")

@@ -8,7 +8,7 @@ from service.auth import current_actor, login_moderator, logout_moderator
 from service.extensions import limiter
 from service.moderation_queue.blueprint import bp, safe_next
 from service.moderation_queue.forms import LoginForm, PlainForm
-from service.services.moderators import authenticate
+from service.services.administration.moderators import authenticate
 
 # One message whatever was wrong, so the form does not tell which emails have accounts.
 LOGIN_FAILED = "That email and password do not match an active account."

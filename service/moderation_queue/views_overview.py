@@ -7,8 +7,8 @@ from flask import render_template, url_for
 
 from service.moderation_queue.blueprint import actor, bp, done
 from service.moderation_queue.forms import PlainForm
-from service.services import blocks, overview, queue
-from service.services.sites import get_site
+from service.services.moderation import blocks, overview, queue
+from service.services.administration.sites import get_site
 
 
 @bp.get("/sites/")

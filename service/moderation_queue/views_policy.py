@@ -9,8 +9,8 @@ from service.auth import require_admin, require_site_access
 from service.errors import Unprocessable
 from service.moderation_queue.blueprint import actor, bp, form_error
 from service.moderation_queue.forms import DryRunForm, PlainForm, policy_from_form
-from service.services import policies
-from service.services.sites import get_site
+from service.services.moderation import policies
+from service.services.administration.sites import get_site
 
 
 def _site(slug: str):

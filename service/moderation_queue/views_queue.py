@@ -11,7 +11,8 @@ from markupsafe import Markup
 from service.models import MAX_ID
 from service.moderation_queue.blueprint import actor, bp, done, form_error
 from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm
-from service.services import blocks, history, moderation_actions, queue, read_cache
+from service.services.comments import read_cache
+from service.services.moderation import blocks, history, moderation_actions, queue
 
 ACTION_LABELS = {"approved": "Approved", "rejected": "Rejected", "spam": "Marked as spam",
                  "deleted": "Deleted", "pending": "Back in review"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template, request
 
 from service.extensions import csrf, limiter
-from service.services import notifications
+from service.services.delivery import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -5,7 +5,7 @@ Each app below has its own cache, as each gunicorn worker does; they share the d
 
 import time
 
-from service.services.status import change_status
+from service.services.moderation.status import change_status
 from tests.factories import make_comment, make_site
 
 COUNTS = "/api/v1/sites/blog/counts"
@@ -82,7 +82,7 @@ def test_an_article_that_keeps_changing_holds_one_rendering_per_variant(make_app
 
 
 def test_a_stale_rendering_is_rebuilt_not_served(make_app):
-    from service.services import read_cache
+    from service.services.comments import read_cache
 
     app = make_app(CACHE_TTL_SECONDS=60)
     with app.app_context():
@@ -141,7 +141,7 @@ def test_a_site_change_reaches_submissions_at_once_here_and_within_the_ttl_elsew
     with here.app_context():
         from service.extensions import db
         from service.models import Site
-        from service.services.policies import set_policy
+        from service.services.moderation.policies import set_policy
 
         site = db.session.scalar(db.select(Site).filter_by(slug="blog"))
         set_policy(site, {"mode": "pre"})
@@ -163,7 +163,7 @@ def test_a_request_cannot_change_the_cached_site(make_app):
     with app.app_context():
         make_site(policy={"banned_words": ["spam"]})
         from service.extensions import db
-        from service.services.sites import public_site
+        from service.services.administration.sites import public_site
 
         public_site("blog").policy["banned_words"].append("everything")
         db.session.rollback()

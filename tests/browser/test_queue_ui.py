@@ -12,7 +12,7 @@ import pytest
 
 from service.extensions import db
 from service.models import Block, Comment
-from service.services.moderators import create_moderator
+from service.services.administration.moderators import create_moderator
 from tests.factories import make_comment, make_site
 
 pytestmark = pytest.mark.browser

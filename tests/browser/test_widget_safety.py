@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from service.extensions import db
 from service.models import Comment, CommentStatus
 from service.moderation.sanitize import render_body
-from service.services.articles import get_or_create_article
-from service.services.status import record_new
+from service.services.comments.articles import get_or_create_article
+from service.services.moderation.status import record_new
 from tests.browser.widget_fixtures import FAST_POLICY, axe_source, embed_snippet, host_app  # noqa: F401 (fixture)
 from tests.factories import make_comment, make_site
 

@@ -25,8 +25,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from service.extensions import db
 from service.models import Comment, CommentStatus
-from service.services.moderators import create_moderator
-from service.services.tokens import create_token
+from service.services.administration.moderators import create_moderator
+from service.services.administration.tokens import create_token
 from tests.factories import make_site
 
 pytestmark = pytest.mark.browser

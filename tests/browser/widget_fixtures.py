@@ -13,7 +13,7 @@ import pytest
 
 from service.extensions import db
 from service.models import Comment
-from service.services.status import change_status
+from service.services.moderation.status import change_status
 
 FAST_POLICY = {"min_fill_seconds": 0, "rate_per_minute": 1000, "rate_per_hour": 10000}
 AXE_VERSION = "4"

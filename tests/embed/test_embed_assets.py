@@ -83,7 +83,7 @@ def test_sites_configure_sets_validated_widget_settings(app, runner):
     result = runner.invoke(args=["sites", "configure", "blog", "--language", "de", "--order", "newest",
                                  "--reply-depth", "2", "--theme", "accent=#c00", "--theme", "dark-bg=#000"])
     assert result.exit_code == 0, result.output
-    from service.services.sites import get_site
+    from service.services.administration.sites import get_site
     assert get_site("blog").settings == {"language": "de", "order": "newest", "reply_depth": 2,
                                          "theme": {"accent": "#c00", "dark-bg": "#000"}}
     bad = runner.invoke(args=["sites", "configure", "blog", "--theme", "accent=red;}body{"])

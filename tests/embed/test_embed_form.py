@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from service.extensions import db
 from service.models import Comment, CommentStatus
-from service.services.articles import get_or_create_article
+from service.services.comments.articles import get_or_create_article
 from tests.factories import make_comment, make_site
 
 FORM = {"author": "Ada", "email": "", "website": "", "body": "A first thought.", "homepage": ""}

@@ -6,8 +6,8 @@ import re
 
 from service.extensions import db
 from service.models import Comment, CommentStatus
-from service.services.articles import get_or_create_article
-from service.services.status import record_new
+from service.services.comments.articles import get_or_create_article
+from service.services.moderation.status import record_new
 from tests.factories import make_comment, make_site
 
 

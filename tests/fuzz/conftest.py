@@ -7,7 +7,7 @@ import pytest
 
 from service import create_app
 from service.extensions import db
-from service.services import tokens
+from service.services.administration import tokens
 from tests.conftest import _empty_tables, settings_for
 from tests.factories import make_comment, make_site
 from tests.fuzz.campaign import SITES, WORLD

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.importers import ImportFailure, import_file
 from service.models import Comment, Site
-from service.services.status import change_status
+from service.services.moderation.status import change_status
 from tests.factories import make_comment, make_site
 from tests.importers.helpers import DATA, articles, assert_counters_exact, site_comments, total_rows
 

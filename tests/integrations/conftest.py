@@ -20,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from service.extensions import db
-from service.services import tokens
+from service.services.administration import tokens
 
 PUBLIC_URL = "https://comments.example.org"
 

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Comment, Moderator, OutboxMessage, Site, utcnow
-from service.services import digest, outbox
-from service.services.comments import Client
-from service.services.flags import flag_comment
-from service.services.moderators import create_moderator
-from service.services.notifications import unsubscribe_token
-from service.services.status import change_status
+from service.services.delivery import digest, outbox
+from service.services.comments.submissions import Client
+from service.services.comments.flags import flag_comment
+from service.services.administration.moderators import create_moderator
+from service.services.delivery.notifications import unsubscribe_token
+from service.services.moderation.status import change_status
 from tests.factories import make_comment, make_site
 from tests.integrations.conftest import PUBLIC_URL, admin_headers
 

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import OutboxMessage, Webhook
-from service.services import outbox, tokens
-from service.services.webhooks import create_webhook
+from service.services.administration import tokens
+from service.services.delivery import outbox
+from service.services.delivery.webhooks import create_webhook
 from tests.factories import make_comment, make_site
 from tests.integrations.conftest import admin_headers
 

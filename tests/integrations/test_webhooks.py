@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import DeliveryAttempt, OutboxMessage, Webhook, utcnow
-from service.services import outbox
-from service.services.comments import Client
-from service.services.flags import flag_comment
-from service.services.status import change_status
-from service.services.webhooks import create_webhook
+from service.services.delivery import outbox
+from service.services.comments.submissions import Client
+from service.services.comments.flags import flag_comment
+from service.services.moderation.status import change_status
+from service.services.delivery.webhooks import create_webhook
 from tests.factories import make_comment, make_site
 from tests.integrations.conftest import admin_headers, free_port, verify
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from service.services import moderators, tokens
+from service.services.administration import moderators, tokens
 from tests.factories import make_site
 
 PASSWORD = "correct horse battery"

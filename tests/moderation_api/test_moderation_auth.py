@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import ApiToken, Moderator
-from service.services import moderators, tokens
+from service.services.administration import moderators, tokens
 from tests.factories import make_comment
 from tests.moderation_api.conftest import PASSWORD, forbidden, log_in, unauthorized
 

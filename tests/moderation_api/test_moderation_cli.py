@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import ApiToken, Comment, ModerationEvent, Moderator, utcnow
-from service.services import moderators
+from service.services.administration import moderators
 from tests.factories import make_comment
 from tests.moderation_api.conftest import PASSWORD
 

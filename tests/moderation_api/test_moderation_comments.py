@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Article, Comment, ModerationEvent
-from service.services.moderation_actions import MAX_BULK
+from service.services.moderation.moderation_actions import MAX_BULK
 from tests.factories import make_comment
 
 URL = "/api/v1/moderation/comments"
@@ -242,7 +242,7 @@ def test_concurrent_decisions_on_the_same_revision_let_exactly_one_win(make_app)
     """Real threads, each its own request and database session: one 200, the rest 409."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from service.services import tokens
+    from service.services.administration import tokens
     from tests.factories import make_site
 
     app = make_app()

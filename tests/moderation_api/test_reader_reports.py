@@ -77,7 +77,7 @@ def test_reaching_the_threshold_puts_the_comment_in_reported_without_hiding_it(c
 
 def test_hide_flagged_moves_the_comment_to_pending_with_a_reported_reason(client, blog_mod):
     site = make_site("hidey", policy={"hide_flagged": True, "flags_to_review": 2})
-    from service.services import tokens
+    from service.services.administration import tokens
 
     _, plaintext = tokens.create_token("h", site_slugs=["hidey"])
     comment = make_comment(site)

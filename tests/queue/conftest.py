@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from service.services.moderators import create_moderator
+from service.services.administration.moderators import create_moderator
 from tests.factories import make_comment, make_site
 
 PASSWORD = "correct horse battery"

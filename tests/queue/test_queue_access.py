@@ -7,7 +7,7 @@ import pytest
 
 from service.extensions import db
 from service.models import Block, CommentStatus
-from service.services.tokens import create_token
+from service.services.administration.tokens import create_token
 
 PUBLIC = {"moderation_queue.login"}
 # Routes that are not about one site: they show or touch only the caller's own sites.

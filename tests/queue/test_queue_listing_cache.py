@@ -13,10 +13,10 @@ from sqlalchemy import event
 
 from service.extensions import db
 from service.models import Comment, Moderator, Site
-from service.services.comments import Client
-from service.services.flags import flag_comment, thresholds
-from service.services.moderators import assign_sites, create_moderator, deactivate
-from service.services.status import change_status
+from service.services.comments.submissions import Client
+from service.services.comments.flags import flag_comment, thresholds
+from service.services.administration.moderators import assign_sites, create_moderator, deactivate
+from service.services.moderation.status import change_status
 from tests.factories import make_comment, make_site
 from tests.queue.conftest import PASSWORD
 

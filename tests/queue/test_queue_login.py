@@ -7,7 +7,7 @@ import re
 
 from service.extensions import db
 from service.models import Block, Comment, CommentStatus
-from service.services.moderators import create_moderator
+from service.services.administration.moderators import create_moderator
 from tests.factories import make_comment, make_site
 from tests.queue.conftest import PASSWORD, login
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Article, Comment, utcnow
-from service.services import queue
+from service.services.moderation import queue
 from tests.queue.conftest import login
 
 PENDING = 10_000

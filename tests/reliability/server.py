@@ -26,7 +26,7 @@ from flask_migrate import upgrade
 
 from service import create_app
 from service.extensions import db
-from service.services import tokens
+from service.services.administration import tokens
 from tests.conftest import _empty_tables, settings_for
 from tests.factories import make_site
 

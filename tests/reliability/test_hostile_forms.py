@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from service.extensions import db
 from service.models import Comment, Flag, ModerationEvent
-from service.services import moderators, tokens
+from service.services.administration import moderators, tokens
 from tests.factories import make_comment, make_site
 from tests.reliability.server import OPEN_POLICY, migrated_sqlite, running, seeded
 

@@ -13,7 +13,7 @@ from service.models import Article, Comment, utcnow
 from service.moderation.policy import Policy
 from service.moderation.text import fingerprint
 from service.moderation.types import Draft
-from service.services import decisions
+from service.services.moderation import decisions
 from tests.factories import make_site
 
 BUSY_ADDRESS = "b" * 32

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.form_tokens import issue_form_token
 from service.models import Article, Comment, CommentStatus, ModerationEvent
-from service.services.status import change_status
+from service.services.moderation.status import change_status
 from tests.factories import make_site
 
 URL = "/api/v1/sites/blog/comments"

@@ -20,9 +20,9 @@ import pytest
 from service.extensions import db
 from service.logging import JsonFormatter, TextFormatter
 from service.models import ApiToken, Article, Block, Comment, CommentStatus, Moderator, Site, Webhook
-from service.services.moderators import create_moderator
-from service.services.tokens import create_token
-from service.services.webhooks import create_webhook
+from service.services.administration.moderators import create_moderator
+from service.services.administration.tokens import create_token
+from service.services.delivery.webhooks import create_webhook
 from tests.factories import make_comment, make_site
 
 PASSWORD = "correct horse battery staple 42"

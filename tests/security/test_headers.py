@@ -8,7 +8,7 @@ import pytest
 from werkzeug.http import parse_dict_header
 
 from service.headers import DEFAULT_CSP
-from service.services.moderators import create_moderator
+from service.services.administration.moderators import create_moderator
 from tests.factories import make_comment, make_site
 
 PASSWORD = "correct horse battery"

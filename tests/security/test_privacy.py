@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Article, Block, Comment, CommentStatus, ModerationEvent, OutboxMessage
-from service.services.moderators import create_moderator
+from service.services.administration.moderators import create_moderator
 from tests.factories import make_comment, make_site
 
 EMAIL = "secret.reader.7f3a@example.org"

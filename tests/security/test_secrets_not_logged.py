@@ -7,8 +7,8 @@ import logging
 import secrets
 
 from service.logging import JsonFormatter
-from service.services import tokens
-from service.services.moderators import create_moderator
+from service.services.administration import tokens
+from service.services.administration.moderators import create_moderator
 from tests.factories import make_site
 
 PASSWORD = "correct horse battery staple 42"

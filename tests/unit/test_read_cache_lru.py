@@ -1,4 +1,4 @@
-from service.services.read_cache import LRU
+from service.services.comments.read_cache import LRU
 
 
 def test_lru_drops_the_least_recently_used_entry():

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from service.delivery import Result, describe, mail, webhooks
 from service.extensions import db
 from service.models import Comment, DeliveryAttempt, OutboxMessage, Webhook, utcnow
-from service.services.notifications import unsubscribe_token
+from service.services.delivery.notifications import unsubscribe_token
 
 # Waits after the 1st, 2nd, ... failed attempt; one more failure after the last gives up.
 BACKOFF_SECONDS = (30, 120, 600, 3600, 6 * 3600)

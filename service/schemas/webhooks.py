@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from service.schemas import SafeString
-from service.services.events import EVENTS
-from service.services.webhooks import DELIVERY_STATUSES, SECRET_MAX, SECRET_MIN
+from service.schemas.comments import SafeString
+from service.services.delivery.events import EVENTS
+from service.services.delivery.webhooks import DELIVERY_STATUSES, SECRET_MAX, SECRET_MIN
 
 
 class WebhookCreateSchema(Schema):

@@ -8,7 +8,7 @@ from service.errors import NotFound, field_error
 from service.extensions import db
 from service.models import ApiToken, utcnow
 from service.security import hash_token, new_token
-from service.services.sites import get_site
+from service.services.administration.sites import get_site
 
 TOKEN_PREFIX = "cmt_"  # recognisable in a leaked config file or a secret scanner's rules
 MAX_NAME_LENGTH = 100

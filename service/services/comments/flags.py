@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from service.errors import Conflict, NotFound
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Flag, Site
-from service.services.comments import Client
-from service.services.events import emit
-from service.services.policies import site_policy
-from service.services.status import change_status
+from service.services.comments.submissions import Client
+from service.services.delivery.events import emit
+from service.services.moderation.policies import site_policy
+from service.services.moderation.status import change_status
 
 REASONS = ("spam", "abusive", "off-topic", "other")
 

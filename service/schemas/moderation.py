@@ -8,11 +8,11 @@ from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields
 
 from service.models import MAX_ID
 from service.moderation.sanitize import clean_text
-from service.schemas import ArticleKey, Body, CleanString, ReasonSchema, SafeString, validate_body
-from service.services.blocks import AUTHOR_KINDS, KINDS
-from service.services.flags import REASONS
-from service.services.moderation_actions import MAX_BULK
-from service.services.moderation_queries import STATUS_FILTERS
+from service.schemas.comments import ArticleKey, Body, CleanString, ReasonSchema, SafeString, validate_body
+from service.services.moderation.blocks import AUTHOR_KINDS, KINDS
+from service.services.comments.flags import REASONS
+from service.services.moderation.moderation_actions import MAX_BULK
+from service.services.moderation.moderation_queries import STATUS_FILTERS
 
 STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
 ID = {"strict": True, "validate": validate.Range(min=1, max=MAX_ID)}

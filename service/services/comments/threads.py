@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
-from service.services import read_cache
+from service.services.comments import read_cache
 from service.errors import NotFound
-from service.services.sites import SLUG
+from service.services.administration.sites import SLUG
 
 # Built once: the hot paths only bind parameters (SQLAlchemy caches their compiled form).
 _SITE_ID = sa.select(Site.id).where(Site.slug == sa.bindparam("slug"))

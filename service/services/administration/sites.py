@@ -14,7 +14,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from service.errors import Conflict, NotFound, Unprocessable
 from service.extensions import db
 from service.models import Site
-from service.services import read_cache
+from service.services.comments import read_cache
 
 MODES = ("pre", "post", "first-time")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")

@@ -3,7 +3,7 @@
 `emit` is called from the status functions (and the reader-report path) inside the caller's
 transaction and only inserts rows: nothing here touches the network, so delivery never slows
 the request, and the rows commit or roll back with the change they describe. The worker
-(`flask --app wsgi worker`, see service/services/outbox.py) delivers them.
+(`flask --app wsgi worker`, see service/services/delivery/outbox.py) delivers them.
 
 Events and when they fire:
 - `comment.created`: every new comment, whatever its first status.
@@ -28,7 +28,7 @@ from flask import current_app
 from service.extensions import db
 from service.models import Article, Comment, ModerationEvent, Moderator, OutboxMessage, Site, Webhook, \
     moderator_site, utcnow
-from service.services import read_cache
+from service.services.comments import read_cache
 
 EVENTS = ("comment.created", "comment.held", "comment.approved", "comment.rejected", "comment.reported")
 STATUS_EVENTS = {"pending": "comment.held", "approved": "comment.approved",

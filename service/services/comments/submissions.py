@@ -14,11 +14,11 @@ from service.models import Comment, CommentStatus, Site, utcnow
 from service.moderation.sanitize import render_body
 from service.ops.metrics import count_submission
 from service.security import hash_token, new_token, token_matches
-from service.services import decisions
-from service.services.articles import CommentTarget, comment_target
-from service.services.policies import effective_policy
-from service.services.sites import public_site
-from service.services.status import change_status, record_edit, record_new
+from service.services.moderation import decisions
+from service.services.comments.articles import CommentTarget, comment_target
+from service.services.moderation.policies import effective_policy
+from service.services.administration.sites import public_site
+from service.services.moderation.status import change_status, record_edit, record_new
 
 
 @dataclass(frozen=True)

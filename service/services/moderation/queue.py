@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.moderation.sanitize import clean_text
 from service.models import Article, Comment, CommentStatus, Flag, ModerationEvent, Site, id_from_text
-from service.services import read_cache
-from service.services.flags import thresholds
-from service.services.history import latest_reasons
-from service.services.moderation_actions import comment_for
-from service.services.moderation_queries import like_pattern, reported_clause, visible_sites
+from service.services.comments import read_cache
+from service.services.comments.flags import thresholds
+from service.services.moderation.history import latest_reasons
+from service.services.moderation.moderation_actions import comment_for
+from service.services.moderation.moderation_queries import like_pattern, reported_clause, visible_sites
 
 TABS = ("pending", "reported", "approved", "rejected", "spam", "all")
 PER_PAGE = 50

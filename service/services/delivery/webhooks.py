@@ -11,7 +11,7 @@ from service.delivery.webhooks import url_problem
 from service.errors import NotFound, field_error
 from service.extensions import db
 from service.models import DeliveryAttempt, OutboxMessage, Site, Webhook
-from service.services.events import EVENTS, subscriptions_changed
+from service.services.delivery.events import EVENTS, subscriptions_changed
 
 SECRET_MIN, SECRET_MAX = 16, 128
 DELIVERY_STATUSES = ("pending", "delivered", "failed")

@@ -16,7 +16,7 @@ from service.extensions import db
 from service.models import Article, Comment, utcnow
 from service.moderation.sanitize import render_body
 from service.moderation.transitions import TransitionError, check_transition
-from service.services.status import bump_article, change_status, record_edit
+from service.services.moderation.status import bump_article, change_status, record_edit
 
 MAX_BULK = 500
 BULK_ATTEMPTS = 3

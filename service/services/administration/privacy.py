@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.models import (Article, Block, Comment, CommentStatus, Moderator, ModerationEvent, OutboxMessage,
                             Site, utcnow)
-from service.services.status import bump_article, change_status
+from service.services.moderation.status import bump_article, change_status
 
 ERASED = "[erased]"
 ERASE_NOTE = "Erased on request."

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from service.errors import Conflict
 from service.extensions import db
-from service.services import events, read_cache
+from service.services.comments import read_cache
+from service.services.delivery import events
 from service.models import Article, Comment, CommentStatus, ModerationEvent, utcnow
 from service.moderation.transitions import TransitionError, check_transition, counter_deltas
 

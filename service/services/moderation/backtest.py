@@ -13,7 +13,7 @@ from service.moderation import engine
 from service.moderation.policy import Policy
 from service.moderation.sanitize import render_body
 from service.moderation.types import Draft, Facts
-from service.services.decisions import _blocks
+from service.services.moderation.decisions import _blocks
 
 BATCH = 1000
 

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from service.auth import Actor, require_site_access
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, ModerationEvent, Site
-from service.services.flags import thresholds
-from service.services.sites import get_site
+from service.services.comments.flags import thresholds
+from service.services.administration.sites import get_site
 
 DAYS = 30
 DECISIONS = (("approved", "published"), ("pending", "held"), ("rejected", "rejected"), ("spam", "spam"))

@@ -13,8 +13,8 @@ from service.errors import Unprocessable
 from service.extensions import db
 from service.models import Article, Site
 from service.moderation.policy import Policy, dump_policy, load_policy
-from service.services import decisions
-from service.services.articles import CommentTarget
+from service.services.moderation import decisions
+from service.services.comments.articles import CommentTarget
 
 MODE_OVERRIDES = ("pre", "post", "first-time")
 log = logging.getLogger(__name__)

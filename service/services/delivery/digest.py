@@ -18,8 +18,8 @@ from service.delivery.mail import public_url
 from service.errors import Unprocessable
 from service.extensions import db
 from service.models import Moderator, OutboxMessage, utcnow
-from service.services import queue
-from service.services.moderators import get_moderator_by_email
+from service.services.moderation import queue
+from service.services.administration.moderators import get_moderator_by_email
 
 NOTIFY_CHOICES = ("immediate", "digest", "off")
 # A run a few minutes early (cron drift, a slow previous run) still counts as the next period.

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from service.errors import Conflict, NotFound, field_error
 from service.extensions import db
 from service.models import Moderator, Site
-from service.services.sites import get_site
+from service.services.administration.sites import get_site
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte "password" is a cheap way to burn our CPU

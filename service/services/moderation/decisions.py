@@ -18,9 +18,9 @@ from service.moderation.sanitize import RenderedBody, render_body
 from service.moderation.text import fingerprint
 from service.moderation.types import Block as BlockFact
 from service.moderation.types import Decision, Draft, Facts
-from service.services import read_cache
-from service.services.articles import CommentTarget
-from service.services.rate_limits import enforce_submission_limits
+from service.services.comments import read_cache
+from service.services.comments.articles import CommentTarget
+from service.services.comments.rate_limits import enforce_submission_limits
 
 MESSAGES = {
     "approved": "Your comment is published.",

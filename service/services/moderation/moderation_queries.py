@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from service.auth import Actor, require_site_access
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
-from service.services.flags import thresholds
-from service.services.history import latest_reasons
-from service.services.sites import get_site
+from service.services.comments.flags import thresholds
+from service.services.moderation.history import latest_reasons
+from service.services.administration.sites import get_site
 
 REPORTED = "reported"
 ALL = "all"

@@ -19,8 +19,8 @@ from service.extensions import db
 from service.models import Block, Site, utcnow
 from service.moderation.sanitize import clean_text
 from service.security import hash_ip
-from service.services.decisions import forget_blocks
-from service.services.moderation_actions import comment_for
+from service.services.moderation.decisions import forget_blocks
+from service.services.moderation.moderation_actions import comment_for
 
 KINDS = ("email", "domain", "ip", "name")
 AUTHOR_KINDS = ("email", "ip", "name")

@@ -1,0 +1,1 @@
+"""marshmallow schemas: every input and output of the JSON API."""

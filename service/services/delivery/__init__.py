@@ -1,0 +1,1 @@
+"""What leaves the service: events turned into outbox rows, webhooks, mail, digests, reply notifications."""
