@@ -156,7 +156,7 @@ def _page_html(page: Page, *, status: dict | None = None, form: dict | None = No
                                          page.base),
         own_pending=own, status=status, form=form or {}, errors=errors or {}, reply_to=reply_to,
         reply_name=render.reply_author(page.article, reply_to),
-        form_token=form_token, action=page.url(), asset_version=asset_version(), short_date=render.short_date,
+        form_token=form_token, action=page.url(), asset_version=asset_version(), short_date=m.date,
         theme_url=url_for("embed.theme_css", site=page.site.slug, **{f"theme-{k}": v for k, v in page.theme.items()})
         if page.theme else None,
     )

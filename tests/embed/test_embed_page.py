@@ -136,10 +136,12 @@ def test_language_comes_from_the_embed_then_the_site(client, site):
     assert "Kommentare (0)" in page(client, "article=a&lang=de").get_data(as_text=True)
     assert 'lang="fr"' in page(client, "article=a&lang=fr").get_data(as_text=True)
     assert "Comments (0)" in page(client, "article=a&lang=xx").get_data(as_text=True)
+    arabic = page(client, "article=a&lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in arabic and ">التعليقات (0)</h1>" in arabic
     site.settings = {"language": "de"}
     db.session.commit()
     html = page(client, "article=a").get_data(as_text=True)
-    assert '<html lang="de">' in html and "Kommentar senden" in html
+    assert '<html lang="de" dir="ltr">' in html and "Kommentar senden" in html
 
 
 def test_premoderated_site_says_comments_are_read_first(client, premoderated):

@@ -28,6 +28,14 @@
 
   /* ---- small helpers ---- */
   function fmt(s, v) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }); }
+  var plurals;
+  try { plurals = new Intl.PluralRules(d.lang); } catch (e) { plurals = null; }
+  /* a catalogue entry with plural forms ({one, few, many, other...}) takes the form for n */
+  function count(key, n) {
+    var v = M[key];
+    if (typeof v === "object") v = v[plurals ? plurals.select(n) : "other"] || v.other;
+    return fmt(v, { n: n });
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -89,7 +97,7 @@
   function setCount(delta) {
     var n = Math.max(0, (parseInt(heading.getAttribute("data-count"), 10) || 0) + delta);
     heading.setAttribute("data-count", n);
-    heading.textContent = fmt(M.heading, { n: n });
+    heading.textContent = count("heading", n);
   }
 
   function buildComment(c, pending) {
