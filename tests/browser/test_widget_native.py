@@ -159,8 +159,12 @@ def test_arabic_reads_right_to_left(page, live_server, app):
     site = make_site("blog", policy=FAST_POLICY)
     parent = make_comment(site, "/post", author="ليلى", body="تعليق أول.")
     make_comment(site, "/post", author="سمير", body="رد عليه.", parent=parent)
+    english = make_comment(site, "/post", author="Sam", body="Written in English.")
     page.goto(live_server.url + "/embed/blog?article=/post&lang=ar")
-    expect(page.locator("h1")).to_have_text("تعليقان")
+    expect(page.locator("h1")).to_have_text("3 تعليقات")
+    # a comment in a left-to-right script keeps its own direction on the right-to-left page
+    assert style(page, f"#comment-{english.id} .body", "direction") == "ltr"
+    assert style(page, f"#comment-{parent.id} .body", "direction") == "rtl"
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert style(page, "body", "direction") == "rtl"
     # the reply's rule and indent sit on the right, where the lines start

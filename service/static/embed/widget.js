@@ -131,6 +131,7 @@
     if (pending) meta.appendChild(el("span", "badge", M.awaiting));
     box.appendChild(meta);
     var body = el("div", "body");
+    body.dir = "auto"; /* a comment in another script than the page's keeps its own direction */
     body.innerHTML = c.body_html; /* sanitized by the service when it was stored */
     box.appendChild(body);
     if (pending) box.appendChild(el("p", "note", M.awaiting_note));
