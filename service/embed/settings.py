@@ -83,6 +83,31 @@ def luminance(colour: str) -> float | None:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+# Status colours that keep their contrast on a light or on a dark background.
+_STATUS_ON_LIGHT = "color-scheme:light;--c-error:#b3261e;--c-ok:#1a7f37;--c-warn:#8a5a00;"
+_STATUS_ON_DARK = "color-scheme:dark;--c-error:#ff8a80;--c-ok:#56d364;--c-warn:#e3b341;"
+
+
+def _declarations(theme: dict[str, str]) -> str:
+    """Custom properties; a background of known lightness also sets the status colours and the
+    form controls' scheme to match it, whatever the reader's own preference."""
+    css = "".join(f"--c-{k}:{v};" for k, v in theme.items())
+    level = luminance(theme["bg"]) if "bg" in theme else None
+    if level is not None:
+        css += _STATUS_ON_LIGHT if level > 0.18 else _STATUS_ON_DARK
+    return css
+
+
+def theme_stylesheet(theme: Mapping[str, str]) -> str:
+    """A clean theme as custom properties; dark-* ones for readers whose system is dark."""
+    light = {k: v for k, v in theme.items() if not k.startswith("dark-")}
+    dark = {k[5:]: v for k, v in theme.items() if k.startswith("dark-")}
+    css = f":root{{{_declarations(light)}}}\n"
+    if dark:
+        css += f"@media (prefers-color-scheme: dark){{:root{{{_declarations(dark)}}}}}\n"
+    return css
+
+
 def widget_settings(stored: Mapping | None) -> dict:
     """A site's stored settings with defaults filled and anything invalid ignored."""
     stored = stored if isinstance(stored, Mapping) else {}

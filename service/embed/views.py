@@ -24,7 +24,7 @@ from service.embed import render
 from service.embed.assets import asset_version
 from service.embed.i18n import Messages, catalogue_json, pick_language
 from service.embed.schemas import FORM_FIELDS, OPTIONAL_FORM_FIELDS, EmbedQuerySchema
-from service.embed.settings import ORDERS, host_style_from_query, luminance, theme_from_query
+from service.embed.settings import ORDERS, host_style_from_query, theme_from_query, theme_stylesheet
 from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessable
 from service.extensions import csrf, limiter
 from service.form_tokens import issue_form_token
@@ -277,27 +277,8 @@ def theme_css(site: str):
     inline style, so the theme is a stylesheet of its own."""
     settings = render.load_site(site).settings
     theme = {**host_style_from_query(request.args), **settings["theme"], **theme_from_query(request.args)}
-    light = {k: v for k, v in theme.items() if not k.startswith("dark-")}
-    dark = {k[5:]: v for k, v in theme.items() if k.startswith("dark-")}
-    css = f":root{{{_declarations(light)}}}\n"
-    if dark:
-        css += f"@media (prefers-color-scheme: dark){{:root{{{_declarations(dark)}}}}}\n"
-    response = Response(css, mimetype="text/css")
+    response = Response(theme_stylesheet(theme), mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"
     response.add_etag()
     return response.make_conditional(request)
 
-
-# Status colours that keep their contrast on a light or on a dark background.
-_STATUS_ON_LIGHT = "color-scheme:light;--c-error:#b3261e;--c-ok:#1a7f37;--c-warn:#8a5a00;"
-_STATUS_ON_DARK = "color-scheme:dark;--c-error:#ff8a80;--c-ok:#56d364;--c-warn:#e3b341;"
-
-
-def _declarations(theme: dict[str, str]) -> str:
-    """Custom properties; a background of known lightness also sets the status colours and the
-    form controls' scheme to match it, whatever the reader's own preference."""
-    css = "".join(f"--c-{k}:{v};" for k, v in theme.items())
-    level = luminance(theme["bg"]) if "bg" in theme else None
-    if level is not None:
-        css += _STATUS_ON_LIGHT if level > 0.18 else _STATUS_ON_DARK
-    return css
