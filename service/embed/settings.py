@@ -83,18 +83,21 @@ def luminance(colour: str) -> float | None:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-# Status colours that keep their contrast on a light or on a dark background.
-_STATUS_ON_LIGHT = "color-scheme:light;--c-error:#b3261e;--c-ok:#1a7f37;--c-warn:#8a5a00;"
-_STATUS_ON_DARK = "color-scheme:dark;--c-error:#ff8a80;--c-ok:#56d364;--c-warn:#e3b341;"
+# Colours that keep their contrast on a light or on a dark background: the status colours,
+# and text and accent when the theme gives a background but not those.
+_ON_LIGHT = {"fg": "#1f2328", "accent": "#0a57d0", "error": "#b3261e", "ok": "#1a7f37", "warn": "#8a5a00"}
+_ON_DARK = {"fg": "#e6edf3", "accent": "#6cb6ff", "error": "#ff8a80", "ok": "#56d364", "warn": "#e3b341"}
 
 
 def _declarations(theme: dict[str, str]) -> str:
-    """Custom properties; a background of known lightness also sets the status colours and the
-    form controls' scheme to match it, whatever the reader's own preference."""
+    """Custom properties; a background of known lightness also brings colours and a form
+    controls' scheme that suit it, whatever the reader's own preference."""
     css = "".join(f"--c-{k}:{v};" for k, v in theme.items())
     level = luminance(theme["bg"]) if "bg" in theme else None
     if level is not None:
-        css += _STATUS_ON_LIGHT if level > 0.18 else _STATUS_ON_DARK
+        light = level > 0.18
+        css += "color-scheme:light;" if light else "color-scheme:dark;"
+        css += "".join(f"--c-{k}:{v};" for k, v in (_ON_LIGHT if light else _ON_DARK).items() if k not in theme)
     return css
 
 

@@ -164,9 +164,9 @@ def test_theme_stylesheet_carries_only_valid_colours_and_lengths(client, site):
     html = page(client, "article=a&theme-bg=%23fff&theme-fg=red;}body{x:y").get_data(as_text=True)
     link = re.search(r'<link rel="stylesheet" href="(/embed/blog/theme\.css[^"]*)"', html).group(1)
     css = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
-    # a background of known lightness brings status colours and form controls that suit it
+    # a background of known lightness brings text, status colours and form controls that suit it
     assert css == (":root{--c-accent:#c00;--c-radius:0;--c-bg:#fff;"
-                   "color-scheme:light;--c-error:#b3261e;--c-ok:#1a7f37;--c-warn:#8a5a00;}\n")
+                   "color-scheme:light;--c-fg:#1f2328;--c-error:#b3261e;--c-ok:#1a7f37;--c-warn:#8a5a00;}\n")
     dark = client.get("/embed/blog/theme.css?theme-dark-accent=rgb(10,20,30)&theme-bogus=1").get_data(as_text=True)
     assert dark == (":root{--c-accent:#c00;--c-radius:0;}\n"
                     "@media (prefers-color-scheme: dark){:root{--c-accent:rgb(10,20,30);}}\n")
