@@ -137,6 +137,12 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """The longest tests first: handed out early, they run beside the many short ones instead of
+    keeping one worker busy after the others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 # CI sets NO_SKIPS=1: a test skipped there means a component is missing, which is a failure.
 _skipped: list[str] = []
 
