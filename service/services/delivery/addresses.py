@@ -89,7 +89,7 @@ def request_confirmation(site: Site, email: str, now: datetime | None = None) ->
     last_sent = db.session.execute(
         sa.select(sa.func.max(ConfirmedAddress.confirmation_sent_at)).where(ConfirmedAddress.address_hash == digest)
     ).scalar_one()
-    if last_sent is not None and _aware(last_sent) > now - MAIL_INTERVAL:
+    if last_sent is not None and last_sent > now - MAIL_INTERVAL:
         return False
     # Conditional, so that of two requests racing for the same site's row only one sends.
     taken = db.session.execute(
@@ -105,11 +105,6 @@ def request_confirmation(site: Site, email: str, now: datetime | None = None) ->
                                      payload={"site": site.slug, "site_name": site.name, "confirm_id": row_id},
                                      status="pending", next_attempt_at=now))
     return taken
-
-
-def _aware(moment: datetime) -> datetime:
-    # max() over a column comes back without the column's type on SQLite: a naive UTC value.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def _insert_if_new(site_id: int, digest: str, now: datetime) -> None:
