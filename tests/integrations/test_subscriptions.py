@@ -5,11 +5,12 @@ comment's author, and a one-click unsubscribe in every mail."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import Comment, OutboxMessage, ThreadSubscription
+from service.models import Comment, ConfirmedAddress, OutboxMessage, ThreadSubscription, utcnow
 from service.services.delivery import outbox
 from service.services.moderation.status import change_status
 from tests.factories import make_comment, make_site
@@ -227,3 +228,25 @@ def test_the_openapi_document_describes_subscriptions(app, client):
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/SubscriptionCreate"}
     assert set(spec["components"]["schemas"]["SubscriptionCreate"]["required"]) == {"article", "email"}
+
+
+def test_purge_forgets_requests_never_confirmed(mail_app):
+    site = make_site("blog")
+    client = mail_app.test_client()
+    for email in ("old-unconfirmed@example.com", "old-confirmed@example.com"):
+        subscribe(client, email)
+    confirm_address(site, "old-confirmed@example.com")
+    old = utcnow() - timedelta(days=40)
+    db.session.execute(sa.update(ThreadSubscription).values(created_at=old))
+    db.session.execute(sa.update(ConfirmedAddress).values(created_at=old, confirmation_sent_at=old))
+    db.session.commit()
+    subscribe(client, "fresh@example.com")  # asked today: kept
+    runner = mail_app.test_cli_runner()
+
+    assert runner.invoke(args=["subscriptions", "purge", "--older-than-days", "3"]).exit_code == 2
+    result = runner.invoke(args=["subscriptions", "purge"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Purged 1 unconfirmed subscriptions and 1 unconfirmed addresses."
+    assert sorted(email for email, _ in subscriptions()) == ["fresh@example.com", "old-confirmed@example.com"]
+    assert db.session.execute(sa.select(sa.func.count()).select_from(ConfirmedAddress)).scalar_one() == 2

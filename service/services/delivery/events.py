@@ -12,6 +12,10 @@ Events and when they fire:
 - `comment.rejected`: a comment enters `rejected` or `spam`.
 - `comment.reported`: reader reports reach the site's `flags_to_review`.
 
+A comment's first publication also mails readers: the parent's author when they asked for
+reply mail, and the article's subscribers (subscriptions.py), only at addresses confirmed for the
+site (addresses.py); asking for reply mail queues the address's confirmation mail.
+
 Payloads carry what a receiver can show publicly and nothing more: never the commenter's email
 or IP hash, and reasons without the values they matched (a block rule matches the email).
 """

@@ -1,12 +1,15 @@
-"""What reader mail keeps about an address, for privacy export and erasure: its confirmations
-(stored as a keyed hash, per site) and its thread subscriptions."""
+"""What reader mail keeps about an address: its confirmations (a keyed hash, per site) and its
+thread subscriptions; their privacy export and erasure, and the purge of requests never
+confirmed."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import Article, ConfirmedAddress, Site, ThreadSubscription
+from service.models import Article, ConfirmedAddress, Site, ThreadSubscription, utcnow
 from service.services.delivery import addresses
 
 
@@ -41,3 +44,36 @@ def erase(email: str) -> int:
         sa.delete(ThreadSubscription).where(ThreadSubscription.email == email)
         .execution_options(synchronize_session=False)).rowcount
     return removed
+
+
+MIN_UNCONFIRMED_DAYS = 7  # a confirmation link works this long: never purge under a live one
+
+
+def purge_unconfirmed(days: int, now=None) -> dict[str, int]:
+    """Forget what readers asked for but never confirmed within `days`: such addresses are
+    somebody's, typed by anyone, and no mail may go to them. One transaction."""
+    if days < MIN_UNCONFIRMED_DAYS:
+        raise ValueError(f"Keep unconfirmed requests at least {MIN_UNCONFIRMED_DAYS} days.")
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    stale = db.session.execute(
+        sa.select(ThreadSubscription.id, ThreadSubscription.site_id, ThreadSubscription.email)
+        .where(ThreadSubscription.created_at < cutoff)).all()
+    by_site: dict[int, list] = {}
+    for row in stale:
+        by_site.setdefault(row.site_id, []).append(row)
+    doomed = []
+    for site_id, rows in by_site.items():
+        confirmed = addresses.confirmed_among(site_id, [row.email for row in rows])
+        doomed += [row.id for row in rows if row.email not in confirmed]
+    subscriptions = 0
+    for start in range(0, len(doomed), 500):
+        subscriptions += db.session.execute(
+            sa.delete(ThreadSubscription).where(ThreadSubscription.id.in_(doomed[start:start + 500]))
+            .execution_options(synchronize_session=False)).rowcount
+    confirmations = db.session.execute(
+        sa.delete(ConfirmedAddress)
+        .where(ConfirmedAddress.confirmed_at.is_(None), ConfirmedAddress.created_at < cutoff,
+               sa.or_(ConfirmedAddress.confirmation_sent_at.is_(None), ConfirmedAddress.confirmation_sent_at < cutoff))
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return {"subscriptions": subscriptions, "confirmations": confirmations}
