@@ -92,3 +92,18 @@ def test_the_check_does_catch_a_serious_violation(browser, live_server, app):
         assert any(v.startswith("button-name (critical)") for v in blocking_violations(page))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_page_with_its_subscribe_form_has_no_serious_or_critical_violation(browser, live_server, threads, app,
+                                                                              scheme, width, height):
+    app.config["SMTP_HOST"] = "127.0.0.1"  # the form is shown only where the service sends mail; none is sent here
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": height}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/embed/demo?" + urlencode({"article": "/demo/welcome", "lang": "ru"}))
+        expect(page.locator("#subscribe")).to_be_visible()
+        assert blocking_violations(page) == []
+    finally:
+        context.close()
