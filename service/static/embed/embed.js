@@ -1,6 +1,7 @@
 /* Comments for a blog page. Paste where the comments go:
      <div data-comments data-site="SITE" data-article="ID"></div>
      <script src="https://HOST/embed.js" async></script>
+     <noscript><a href="https://HOST/embed/SITE?article=ID">Read and write comments</a></noscript>
    Each placeholder becomes an iframe of HOST/embed/SITE?article=ID (ID defaults to the page's
    path), loaded when it nears the viewport and resized to its content (it grows and shrinks).
    The frame takes the placeholder's font family, text and link colours and background, read
@@ -52,7 +53,7 @@
     Object.keys(d).forEach(function (k) {
       if (/^theme[A-Z]/.test(k)) q.set("theme-" + kebab(k.slice(5)), d[k]);
     });
-    if (d.inherit !== "off") look(el, q);
+    if ((d.inherit || defaults.inherit) !== "off") look(el, q);
     if (document.title) q.set("title", document.title.slice(0, 300));
     q.set("url", (location.origin + location.pathname).slice(0, 2048));
     var f = document.createElement("iframe");
