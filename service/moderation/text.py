@@ -117,9 +117,10 @@ _EITHER_I_OR_L = "1|!"
 _MAX_AMBIGUOUS = 4  # past this many, only the all-i and all-l readings
 
 # Letters drawn with several symbols, read before anything else: \/iagra, |\|, |<.
-_DRAWN_LETTERS = {"|\\/|": "m", "\\/\\/": "w", "|\\|": "n", "\\/": "v", "|<": "k", "()": "o"}
-_DRAWN = re.compile("|".join(re.escape(symbols) for symbols in _DRAWN_LETTERS if symbols != "()")
-                    + r"|(?<=[^\W\d_])\(\)(?=[^\W\d_])")
+_DRAWN_LETTERS = {"|\\/|": "m", "\\/\\/": "w", "|\\|": "n", "\\/": "v", "|<": "k"}
+_DRAWN = re.compile("|".join(map(re.escape, _DRAWN_LETTERS)))
+# "c()ck", "c4()ck": between letters or leetspeak, and after the others ("|<()" is "ko").
+_DRAWN_O = re.compile(r"(?<=[^\W_]|[@$!|€¢])\(\)(?=[^\W_]|[@$!|€¢])")
 
 # ASCII fast path: one bytes.translate lower-cases, blanks every character that cannot be part
 # of a word and deletes control characters; str.split then yields the words.
@@ -187,9 +188,9 @@ def _unleet_in_place(match: re.Match) -> str:
 
 
 def _read_drawn_letters(text: str) -> str:
-    if "\\" in text or "|<" in text or "()" in text:
-        return _DRAWN.sub(lambda match: _DRAWN_LETTERS[match.group()], text)
-    return text
+    if "\\" in text or "|<" in text:
+        text = _DRAWN.sub(lambda match: _DRAWN_LETTERS[match.group()], text)
+    return _DRAWN_O.sub("o", text) if "()" in text else text
 
 
 def normalize(text: str) -> str:

@@ -348,7 +348,7 @@ def linkify() -> list[str]:
     shapes = [
         'https://web.dev/"onmouseover="{js}', "https://web.dev/'onmouseover='{js}", 'web.dev/"><img src=x onerror={js}>',
         "example.xyz/<script>{js}</script>", 'https://example.app/#"><svg onload={js}>',
-        'http://[::1"onmouseover={js}//]/', "https://spam.xyz/a?x=</a><img src=x onerror={js}>",
+        'at http://[::1"onmouseover={js}//]/', "https://spam.xyz/a?x=</a><img src=x onerror={js}>",
         "javascript:{js}//example.xyz", "javascript://example.app/%0a{js}", '**https://web.dev/x" onclick="{js}**',
         "[https://web.dev/x](javascript:{js})", '<a href="https://web.dev/">https://web.dev/"onfocus={js} autofocus</a>',
         'пример.рф/"onmouseover="{js}', "https://web.dev/x&quot;onmouseover={js}",

@@ -2,9 +2,13 @@
 letters, long words inside concatenations, plurals and suffixes; and the innocent words that
 contain a listed word without being it."""
 
-import pytest
+import re
 
-from service.moderation.text import WordMatcher, tokenize
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from service.moderation.text import WordMatcher, normalize, tokenize
 from service.moderation.wordforms import squeeze_vowels
 
 # Short words (fewer than five letters) are only ever matched as whole words; the long ones are
@@ -170,3 +174,12 @@ def test_tokens_are_shared_between_matchers():
 @pytest.mark.parametrize(("word", "squeezed"), [("viiagra", "viagra"), ("cassino", "cassino"), ("goood", "god")])
 def test_squeeze_vowels_writes_each_run_of_a_vowel_once(word, squeezed):
     assert squeeze_vowels(word) == squeezed
+
+
+@given(st.text(alphabet="ac4()|<\\/ 1!i.-"))
+@example("|<()a")
+@example("a4()b")
+def test_symbol_letters_keep_normalize_idempotent_and_tokenize_in_step(text):
+    once = normalize(text)
+    assert normalize(once) == once
+    assert tokenize(text).sequences[0] == tuple(re.findall(r"[^\W_]+", once))
