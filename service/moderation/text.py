@@ -316,6 +316,11 @@ class Tokens:
     def glued(self) -> tuple[str, frozenset[str]]:
         return glue(self.forms)
 
+    @cached_property
+    def line(self) -> str:
+        """The words in order, each between spaces: where split words are looked for."""
+        return f" {' '.join(self.sequences[0])} "
+
 
 def _join_spaced_letters(words: list[str]) -> list[str]:
     """Runs of one-character words joined into one word and read as leetspeak: c a s 1 n o → casino."""
@@ -406,7 +411,7 @@ class WordMatcher:
         for word in tokens.readings & self._single_keys:
             hits.update(self._singles[word])
         if self._long:
-            hits.update(self._long.find(tokens.forms, *tokens.glued, tokens.vocabulary, tokens.sequences[0],
+            hits.update(self._long.find(tokens.forms, *tokens.glued, tokens.vocabulary, tokens.line,
                                         tokens.vowels_squeezed))
         for word in tokens.squeezed:
             hits.update(self._squeezed.get(word, ()))

@@ -82,10 +82,11 @@ class LongWords:
         return bool(self._exact)
 
     def find(self, forms: frozenset[str], glued: str, windows: frozenset[str], vocabulary: frozenset[str],
-             sequence: tuple[str, ...], squeezed: dict[str, str]) -> set[int]:
+             line: str, squeezed: dict[str, str]) -> set[int]:
         """Indexes of the long words in `forms` (the text's words in every reading; `glued` and
-        `windows`: see `glue`) or split across two or three neighbouring words of `sequence`
-        (`vocabulary`: its distinct words; `squeezed`: those with a doubled vowel, written with one)."""
+        `windows`: see `glue`) or split across two or three neighbouring words of `line` (the
+        text's words, each between spaces; `vocabulary`: the distinct ones; `squeezed`: those
+        with a doubled vowel, written with one)."""
         hits: set[int] = set()
         for form in forms & self._exact_keys:
             hits.update(self._exact[form])
@@ -98,7 +99,7 @@ class LongWords:
                 self._at(form, position - start, self._by_prefix[window], hits)
                 position = glued.find(window, position + 1)
         if forms & self._heads:
-            for joined in self._joins(vocabulary, sequence, squeezed):
+            for joined in self._joins(vocabulary, line, squeezed):
                 variants = self._by_prefix.get(joined[:_PREFIX])
                 if variants:
                     self._at(joined, 0, variants, hits, whole=True)
@@ -117,26 +118,27 @@ class LongWords:
                     if _fits(after, suffixes, variant[-1], whole):
                         hits.add(index)
 
-    def _joins(self, vocabulary: frozenset[str], sequence: tuple[str, ...], squeezed: dict[str, str]):
-        """Two and three neighbouring words joined, where the first could start a long word."""
+    def _joins(self, vocabulary: frozenset[str], line: str, squeezed: dict[str, str]):
+        """Two and three neighbouring words joined, where the first could start a long word
+        (`line`: the words, each between spaces)."""
         heads, skip, longest = self._heads, NOT_SPLIT_HALVES, self._longest + 3
         starts = {word: word for word in heads & vocabulary if word not in skip}
         starts.update((word, short) for word, short in squeezed.items() if short in heads and short not in skip)
         for word, head in starts.items():
-            position = -1
-            while True:
-                try:  # list.index walks the words in C; the words that can start a long one are few
-                    position = sequence.index(word, position + 1)
-                except ValueError:
-                    break
+            needle = f" {word} "
+            position = line.find(needle)
+            while position >= 0:  # str.find rather than a walk over the words: they can be thousands
+                after = position + len(needle)
                 joined = head
-                for following in sequence[position + 1:position + 3]:
+                for following in line[after:after + longest + 1].split(" ")[:-1][:2]:  # the last may be cut
                     if following in skip or not following.isalpha():
                         break
                     joined += following
-                    if len(joined) > longest:
+                    if joined[:_PREFIX] in self._prefixes:
+                        yield joined
+                    if joined not in heads:  # no listed word goes on from here
                         break
-                    yield joined
+                position = line.find(needle, position + 1)
 
 
 def glue(forms: Iterable[str]) -> tuple[str, frozenset[str]]:
