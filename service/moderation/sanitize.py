@@ -2,7 +2,10 @@
 
 The body is a markdown subset (paragraphs, emphasis, code, quotes, lists, links), rendered
 with raw HTML disabled and then passed through a bleach allowlist as a second, independent
-line of defence. Bare URLs become links; every link gets rel="nofollow ugc noopener".
+line of defence. Links: every http(s) URL with its scheme written out, whatever its host, and
+bare domain names that end in a public suffix (see `domains`); every link gets
+rel="nofollow ugc noopener". The link rules count what the stored HTML links to, so the rendered
+body, the link count and the blocked domains always agree.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
+from .domains import is_domain_name
+
 ALLOWED_TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"})
 ALLOWED_ATTRIBUTES = {"a": ["href", "rel"], "ol": ["start"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -28,6 +33,23 @@ LINK_REL = "nofollow ugc noopener"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85]+")
 _HREF = re.compile(r'<a href="([^"]*)"')
+
+# What the linkifier looks at. bleach's own pattern knows a fixed list of about 250 TLDs, even
+# after a scheme, so https://web.dev/x stayed text and escaped the link rules. Here a written
+# scheme makes a link of any host (a name, an IP address, localhost); a bare name is only a
+# candidate, which `_set_rel` keeps when `is_domain_name` says it ends in a public suffix.
+_LABEL = r"[^\W_](?:[^\W_]|-)*"
+_PATH = r"""(?:[/?#][^\s<>"`{}|\\^]*)?"""
+_URL_RE = re.compile(
+    r"\(*(?:"
+    r"(?<![\w@.+-])https?://(?:\[[0-9a-f:.]+\](?::[0-9]{1,5})?|[^\s/?#<>\"'`{}|\\^\[\]]+)" + _PATH
+    + r"|(?<![\w@.+/:-])(?:" + _LABEL + r"\.)+(?:xn--[a-z0-9-]+|[^\W\d_]{2,})(?::[0-9]{1,5})?"
+    r"(?![\w-]|\.[^\W_])" + _PATH
+    + r")",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"https?://", re.IGNORECASE)
+_HOST_END = re.compile(r"[/?#:]")
 
 
 def _markdown() -> MarkdownIt:
@@ -40,11 +62,22 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+def _is_bare_domain(text: str) -> bool:
+    host = _HOST_END.split(text, 1)[0]
+    suffix = host.rpartition(".")[2]
+    # "there.It was": a capitalised suffix after a missing space ends a sentence, it is not a TLD.
+    if suffix[:1].isupper() and not suffix.isupper():
+        return False
+    return is_domain_name(host)
+
+
 def _set_rel(attrs: dict, new: bool = False) -> dict | None:
     href_key = (None, "href")
     href = attrs.get(href_key, "")
     if not safe_link(href):
         return None  # drops the <a>, keeps its text
+    if new and not _SCHEME.match(attrs.get("_text", "")) and not _is_bare_domain(attrs.get("_text", "")):
+        return None  # "3.10", "1.it", "notes.txt": not a domain name, stays text
     attrs[(None, "rel")] = LINK_REL
     return attrs
 
@@ -55,7 +88,8 @@ _CLEANER = bleach.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False)],
+    filters=[partial(LinkifyFilter, callbacks=[_set_rel], skip_tags={"pre", "code"}, parse_email=False,
+                     url_re=_URL_RE)],
 )
 
 

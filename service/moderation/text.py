@@ -4,7 +4,8 @@
 look-alike letters mapped to Latin, case folded, accents and invisible characters dropped,
 leetspeak inside words read as letters. `tokenize` produces the same words split for lookup,
 and `WordMatcher` compiles a word list once so that a call costs dict and set lookups on the
-text's words, whatever the number of configured words.
+text's words, whatever the number of configured words. Words of five letters or more are also
+found glued to others, with suffixes, stretched and split (see `wordforms`).
 
 Speed matters here (every submission runs this over bodies of several KB), so ASCII text,
 by far the most common, goes through `bytes.translate` and `str.split`, and work on words
@@ -18,7 +19,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import product
+
+from .wordforms import LongWords, glue, is_long, squeeze_vowels
 
 
 def _char_class(code_points: Iterable[int]) -> str:
@@ -107,6 +111,16 @@ _LEET = str.maketrans({
     "@": "a", "$": "s", "!": "i", "|": "l", "€": "e", "¢": "c",
 })
 _EDGE_MARKS = "!|"
+# Symbols that read as either letter: "v|agra", "k!ll", "he11". The first reading above is the
+# word's matching form; the others are looked up too (see `_readings`).
+_EITHER_I_OR_L = "1|!"
+_MAX_AMBIGUOUS = 4  # past this many, only the all-i and all-l readings
+
+# Letters drawn with several symbols, read before anything else: \/iagra, |\|, |<.
+_DRAWN_LETTERS = {"|\\/|": "m", "\\/\\/": "w", "|\\|": "n", "\\/": "v", "|<": "k"}
+_DRAWN = re.compile("|".join(map(re.escape, _DRAWN_LETTERS)))
+# "c()ck", "c4()ck": between letters or leetspeak, and after the others ("|<()" is "ko").
+_DRAWN_O = re.compile(r"(?<=[^\W_]|[@$!|€¢])\(\)(?=[^\W_]|[@$!|€¢])")
 
 # ASCII fast path: one bytes.translate lower-cases, blanks every character that cannot be part
 # of a word and deletes control characters; str.split then yields the words.
@@ -124,6 +138,7 @@ _TOKEN = re.compile(r"[\w@$!|€¢]+")  # on text without "_"
 _TRIPLE_LETTER = re.compile(r"([^\W\d_])\1\1")
 _STRETCHED_WORD = re.compile(r"(?<!\S)\S*?([^\W\d_])\1\1\S*")
 _REPEATS = re.compile(r"(.)\1+")
+_DOUBLED_VOWEL = re.compile(r"([aeiou])\1")
 # Scripts written without spaces between words: configured words in them match as substrings.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
                        "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -172,15 +187,39 @@ def _unleet_in_place(match: re.Match) -> str:
     return word[:start] + core.translate(_LEET) + word[start + len(core):]
 
 
+def _read_drawn_letters(text: str) -> str:
+    if "\\" in text or "|<" in text:
+        text = _DRAWN.sub(lambda match: _DRAWN_LETTERS[match.group()], text)
+    return _DRAWN_O.sub("o", text) if "()" in text else text
+
+
 def normalize(text: str) -> str:
     """The matching form of `text`: what a reader sees, spelled in plain lower-case Latin letters."""
-    folded = _fold(text).replace("_", " ")
+    folded = _read_drawn_letters(_fold(text)).replace("_", " ")
     return _TOKEN.sub(_unleet_in_place, folded)
 
 
-def _words(text: str) -> list[str]:
-    """The words of `normalize(text)`, computed without building the normalized string."""
+def _readings(word: str) -> list[str]:
+    """The other matching words a raw word can be read as, when it has a symbol for i or l."""
+    core = word.rstrip(_EDGE_MARKS)  # "|oans" may be loans; "casino!" is not casinoi
+    if not (_reads_as_leet(core) and any(symbol in core for symbol in _EITHER_I_OR_L)):
+        return []
+    parts = re.split("([1|!])", core)  # odd items are the ambiguous symbols
+    ambiguous = len(parts) // 2
+    choices = product("il", repeat=ambiguous) if ambiguous <= _MAX_AMBIGUOUS else ("i" * ambiguous, "l" * ambiguous)
+    readings = []
+    for letters in choices:
+        parts[1::2] = letters
+        reading = "".join(parts).translate(_LEET)
+        readings += [reading] if reading.isalnum() else _WORD.findall(reading)
+    return readings
+
+
+def _words(text: str, readings: set[str] | None = None) -> list[str]:
+    """The words of `normalize(text)`, computed without building the normalized string; other
+    readings of ambiguous symbols ("v|agra": vlagra, viagra) go into `readings` if given."""
     folded = text if text.isascii() else _fold(text)  # the ASCII table lower-cases by itself
+    folded = _read_drawn_letters(folded)
     if folded.isascii():
         raw = folded.encode("ascii").translate(_ASCII_SPLIT, _ASCII_CONTROLS).decode("ascii").split()
     else:
@@ -191,6 +230,8 @@ def _words(text: str) -> list[str]:
             matching = _unleet_word(word)
             if matching != word:
                 changed[word] = matching
+                if readings is not None:
+                    readings.update(_readings(word))
     if changed:
         raw = " ".join([changed.get(word, word) for word in raw]).split()
     return raw
@@ -252,6 +293,33 @@ class Tokens:
     vocabulary: frozenset[str]  # every word of every sequence
     squeezed: tuple[str, ...]  # words stretched by repeating a letter ("caaasino"), squeezed
     unspaced: str  # the sequences one a line, if a word is in a script written without spaces, else ""
+    readings: frozenset[str] = frozenset()  # other readings of symbols for i or l ("v|agra": viagra)
+
+    @cached_property
+    def vowels_squeezed(self) -> dict[str, str]:
+        """Words with a doubled vowel, and how they read with each vowel written once."""
+        listed = " ".join(self.vocabulary | self.readings if self.readings else self.vocabulary)
+        if not _DOUBLED_VOWEL.search(listed):
+            return {}
+        words = [word for word in listed.split() if _DOUBLED_VOWEL.search(word)]
+        return dict(zip(words, squeeze_vowels(" ".join(words)).split()))
+
+    @cached_property
+    def forms(self) -> frozenset[str]:
+        """Every word in every reading, with doubled vowels also written once: what long words
+        are looked for in. Built on first use, once for all the matchers the tokens go to."""
+        if not (self.readings or self.squeezed or self.vowels_squeezed):
+            return self.vocabulary
+        return self.vocabulary | self.readings | frozenset(self.squeezed) | frozenset(self.vowels_squeezed.values())
+
+    @cached_property
+    def glued(self) -> tuple[str, frozenset[str]]:
+        return glue(self.forms)
+
+    @cached_property
+    def line(self) -> str:
+        """The words in order, each between spaces: where split words are looked for."""
+        return f" {' '.join(self.sequences[0])} "
 
 
 def _join_spaced_letters(words: list[str]) -> list[str]:
@@ -275,7 +343,8 @@ def _join_spaced_letters(words: list[str]) -> list[str]:
 
 def tokenize(text: str) -> Tokens:
     """Normalize `text` and split it into the word sequences `WordMatcher.find` looks up."""
-    words = _words(text)
+    readings: set[str] = set()
+    words = _words(text, readings)
     sequences = (tuple(words),)
     if b"\x01\x01" in bytes(map((1).__eq__, map(len, words))):  # two one-letter words in a row
         sequences += (tuple(_join_spaced_letters(words)),)
@@ -287,7 +356,7 @@ def tokenize(text: str) -> Tokens:
     unspaced = ""
     if not listed.isascii() and _UNSPACED.search(listed):
         unspaced = "\n".join(" ".join(sequence) for sequence in sequences)
-    return Tokens(sequences, vocabulary, squeezed, unspaced)
+    return Tokens(sequences, vocabulary, squeezed, unspaced, frozenset(readings - vocabulary))
 
 
 class WordMatcher:
@@ -299,6 +368,7 @@ class WordMatcher:
         self._squeezed: dict[str, list[int]] = {}
         self._phrases: dict[str, list[tuple[tuple[str, ...], int]]] = {}  # first word → phrases
         self._unspaced: dict[str, list[int]] = {}
+        long_words: list[tuple[str, int]] = []
         for word in words:
             key = tokenize(word).sequences[-1]
             if not key:
@@ -309,12 +379,19 @@ class WordMatcher:
                 self._unspaced.setdefault(" ".join(key), []).append(index)
             elif len(key) > 1:
                 self._phrases.setdefault(key[0], []).append((key, index))
+                if is_long("".join(key)):  # "freemoney", "free money" glued
+                    long_words.append(("".join(key), index))
             else:
                 single = key[0]
+                if is_long(single):
+                    long_words.append((single, index))
                 self._singles.setdefault(single, []).append(index)
                 if "l" in single:  # "ki11": leetspeak reads 1 as i, but here it stood for l
                     self._singles.setdefault(single.replace("l", "i"), []).append(index)
                 self._squeezed.setdefault(_REPEATS.sub(r"\1", single), []).append(index)
+        self._long = LongWords(long_words)
+        # Sets, not dict views: `a_set & a_dict.keys()` copies every key on every call.
+        self._single_keys, self._phrase_keys = frozenset(self._singles), frozenset(self._phrases)
         self._unspaced_pattern = (
             re.compile("|".join(map(re.escape, sorted(self._unspaced, key=len, reverse=True))))
             if self._unspaced else None
@@ -329,11 +406,16 @@ class WordMatcher:
             return []
         tokens = text if isinstance(text, Tokens) else tokenize(text)
         hits: set[int] = set()
-        for word in tokens.vocabulary & self._singles.keys():
+        for word in tokens.vocabulary & self._single_keys:
             hits.update(self._singles[word])
+        for word in tokens.readings & self._single_keys:
+            hits.update(self._singles[word])
+        if self._long:
+            hits.update(self._long.find(tokens.forms, *tokens.glued, tokens.vocabulary, tokens.line,
+                                        tokens.vowels_squeezed))
         for word in tokens.squeezed:
             hits.update(self._squeezed.get(word, ()))
-        for first in tokens.vocabulary & self._phrases.keys():
+        for first in tokens.vocabulary & self._phrase_keys:
             for sequence in tokens.sequences:
                 hits.update(_phrase_hits(sequence, first, self._phrases[first]))
         if self._unspaced_pattern is not None and tokens.unspaced:

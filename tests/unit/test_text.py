@@ -111,7 +111,7 @@ INNOCENT = [
     "The shell of a hermit crab",
     "Michelle said hello",
     "Skill and killer whales",
-    "Occasional casinos aside",  # plural is a different word unless configured
+    "Occasional visits to Cassino",
     "Spamalot is a musical",
     "A 2024 review with 14 or 88 points",
     "as is",
