@@ -4,6 +4,7 @@ Moderation operations are called with an admin token."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
@@ -12,6 +13,10 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 from tests.fuzz.campaign import EXAMPLES_PER_OPERATION, MINIMUM_REQUESTS, load_schema
 
 schema = load_schema()
+
+# The last test checks what the others reached, in this process: under xdist (`make test` runs
+# with --dist loadgroup) the whole module goes to one worker.
+pytestmark = pytest.mark.xdist_group("fuzz")
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
