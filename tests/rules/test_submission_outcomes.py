@@ -111,7 +111,9 @@ def test_repeat_post_is_refused(client):
     assert post(client, body="Same words.").status_code == 201
     again = post(client, body="same   WORDS!")
     assert again.status_code == 403
-    assert again.json["reasons"][0]["code"] == "repeat_post"
+    assert again.json["reasons"] == [{"code": "not_accepted", "message": "This comment cannot be accepted on this site."}]
+    event = db.session.execute(sa.select(ModerationEvent).order_by(ModerationEvent.id.desc())).scalars().first()
+    assert [r["code"] for r in event.reasons] == ["repeat_post"]
 
 
 def test_blocked_email_is_refused(client):
@@ -122,7 +124,9 @@ def test_blocked_email_is_refused(client):
     db.session.commit()
     response = post(client, email="Troll@Example.com")
     assert response.status_code == 403
-    assert response.json["reasons"][0]["code"] == "blocked_email"
+    assert response.json["reasons"] == [{"code": "not_accepted", "message": "This comment cannot be accepted on this site."}]
+    event = db.session.execute(sa.select(ModerationEvent)).scalar_one()
+    assert [r["code"] for r in event.reasons] == ["blocked_email"]
 
 
 def test_per_article_mode_overrides_the_site(client):

@@ -14,6 +14,7 @@ from service.form_tokens import fill_seconds
 from service.models import Article, Block, Comment, CommentStatus, Site, utcnow
 from service.moderation import engine
 from service.moderation.policy import Policy, is_article_closed
+from service.moderation.rules import STORED_DATA_CODES
 from service.moderation.sanitize import RenderedBody, render_body
 from service.moderation.text import fingerprint
 from service.moderation.types import Block as BlockFact
@@ -22,6 +23,7 @@ from service.services.comments import read_cache
 from service.services.comments.articles import CommentTarget
 from service.services.comments.rate_limits import enforce_submission_limits
 
+GENERIC_REFUSAL = {"code": "not_accepted", "message": "This comment cannot be accepted on this site."}
 MESSAGES = {
     "approved": "Your comment is published.",
     "pending": "Your comment is awaiting moderation.",
@@ -41,16 +43,22 @@ class Outcome:
     @property
     def message(self) -> str:
         if self.public_status == "rejected":
-            refusals = [r["message"] for r in self.reasons if r["verdict"] == "reject"]
-            return " ".join([MESSAGES["rejected"], *refusals])
+            return " ".join([MESSAGES["rejected"], *(r["message"] for r in self.public_reasons)])
         return MESSAGES[self.public_status]
 
     @property
     def public_reasons(self) -> list[dict]:
-        """Only a refusal explains itself to the submitter; a hold says nothing a spammer could tune to."""
+        """Only a refusal explains itself to the submitter; a hold says nothing a spammer could tune to.
+
+        A refusal names what is wrong with the submission itself. Matches against stored data
+        (other comments, blocks, the author's record) become one generic reason, and only when
+        nothing in the submission itself is wrong: otherwise a submission made to fail on
+        purpose (a name too long) would still tell whether some address wrote a text."""
         if self.public_status != "rejected":
             return []
-        return [{"code": r["code"], "message": r["message"]} for r in self.reasons if r["verdict"] == "reject"]
+        refusals = [r for r in self.reasons if r["verdict"] == "reject"]
+        own = [{"code": r["code"], "message": r["message"]} for r in refusals if r["code"] not in STORED_DATA_CODES]
+        return own or [GENERIC_REFUSAL]
 
 
 def _outcome(decision: Decision, body_print: str) -> Outcome:
