@@ -157,6 +157,11 @@ def test_trusted_author_lifts_a_soft_hold_and_the_event_says_so(client):
     site = make_site(policy={"suspect_words": ["crypto"]})
     first = post(client, body="Hello there.")
     token = first.json["author_token"]
+    # Trust comes from a moderator's approval (or time), not from the rules publishing it.
+    db.session.execute(sa.insert(ModerationEvent).values(
+        comment_id=first.json["comment"]["id"], site_id=site.id, actor="moderator", action="status",
+        from_status="pending", to_status="approved", reasons=[]))
+    db.session.commit()
     held = post(client, body="What about crypto?", author_token=token)
     assert held.status_code == 201
     event = db.session.execute(sa.select(ModerationEvent).order_by(ModerationEvent.id.desc())).scalars().first()

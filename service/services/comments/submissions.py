@@ -153,11 +153,13 @@ def edit_comment(comment_id: int, token: str | None, body: str,
     comment, site = _own_comment(comment_id, token, check_site)
     rendered = render_body(body)
     decision = decisions.decide_edit(site, comment, effective_policy(site, comment.article), body, rendered)
+    before = comment.body
     comment.body = body
     comment.body_html = rendered.html
     comment.fingerprint = decision.fingerprint
     comment.updated_at = comment.edited_at = utcnow()
-    record_edit(comment, site.id, "author", decision.reasons, note="Edited by its author.")
+    record_edit(comment, site.id, "author", decision.reasons, note="Edited by its author.",
+                body_before=before, body_after=body)
     if decision.status != comment.status.value:
         change_status(comment, decision.status, site_id=site.id, actor="rules", reasons=decision.reasons,
                       note="Checked again after an edit.")
