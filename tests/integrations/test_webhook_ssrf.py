@@ -125,3 +125,65 @@ def test_no_redirect_is_followed(lenient, receiver):
     make_comment(blog())
     assert outbox.drain().retrying == 1
     assert len(receiver.calls) == 1
+
+
+@pytest.fixture
+def tls_receiver(tmp_path):
+    """An HTTPS receiver on loopback whose certificate names only `hooks.tls.test`; the test
+    trusts that certificate (SSL_CERT_FILE) and resolves the name to loopback."""
+    import http.server
+    import ssl
+    import subprocess
+    import threading
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=hooks.tls.test", "-addext", "subjectAltName=DNS:hooks.tls.test",
+                    "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    seen: list[tuple[str, str]] = []  # ("sni", name) and ("host", header), in order
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append(("host", self.headers["Host"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda _sock, name, _context: seen.append(("sni", name))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], cert, seen
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def test_https_calls_connect_to_the_checked_address_and_verify_the_hosts_certificate(lenient, tls_receiver,
+                                                                                    monkeypatch):
+    from service.delivery.webhooks import deliver
+
+    port, cert, seen = tls_receiver
+    real = socket.getaddrinfo
+
+    def resolver(host, *args, **kwargs):
+        if host in ("hooks.tls.test", "other.tls.test"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    good = deliver(f"https://hooks.tls.test:{port}/in", "s" * 16, "comment.created", 1, {"id": 1})
+    assert good.ok and good.status_code == 204, good
+    assert seen == [("sni", "hooks.tls.test"), ("host", f"hooks.tls.test:{port}")]
+    # The same address under a name its certificate does not carry is refused by TLS.
+    wrong = deliver(f"https://other.tls.test:{port}/in", "s" * 16, "comment.created", 2, {"id": 2})
+    assert not wrong.ok and "CERTIFICATE_VERIFY_FAILED" in wrong.error
+    assert [what for what, _ in seen].count("host") == 1
