@@ -139,3 +139,17 @@ def test_erase_keeps_the_blocks_made_from_the_comments_when_asked(mailing_app):
     result = mailing_app.test_cli_runner().invoke(args=["privacy", "erase", EMAIL, "--yes", "--keep-blocks"])
     assert "blocks on the address, or made from its comments, kept: 2" in result.output
     assert sorted(db.session.scalars(sa.select(Block.kind))) == ["ip", "name"]
+
+
+def test_erase_passes_over_outbox_rows_whose_id_is_not_a_number(mailing_app):
+    client = mailing_app.test_client()
+    site = Site(slug="blog", name="Blog", origins=[], policy={"mode": "post", **FAST}, settings={})
+    db.session.add(site)
+    db.session.commit()
+    rea(client, body=WORDS[0])
+    db.session.add(OutboxMessage(kind="email", site_id=site.id, event="digest", recipient="mod@example.org",
+                                 payload={"id": "digest-2026-12-06", "notify_comment_id": None}))
+    db.session.commit()
+    result = mailing_app.test_cli_runner().invoke(args=["privacy", "erase", EMAIL, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalars(sa.select(OutboxMessage.event).where(OutboxMessage.event == "digest")).all() == ["digest"]

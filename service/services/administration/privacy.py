@@ -250,14 +250,21 @@ def _erase_blocks(email: str, comment_ids: list[int], keep_blocks: bool, summary
         forget_blocks(site_id)
 
 
+def _payload_ids(key: str, ids: list[int]):
+    """Payloads whose `key` is one of `ids`. PostgreSQL compares the text (a cast to integer
+    would fail on a payload whose `key` is not a number); SQLite's json_extract keeps the type."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return OutboxMessage.payload[key].as_string().in_([str(i) for i in ids])
+    return OutboxMessage.payload[key].as_integer().in_(ids)
+
+
 def _outbox_about(comment_ids: list[int]) -> list[OutboxMessage]:
     """Webhook calls and mail about these comments (their own events, and reply mail to them)."""
     messages: list[OutboxMessage] = []
     for start in range(0, len(comment_ids), CHUNK):
         chunk = comment_ids[start:start + CHUNK]
         messages += db.session.scalars(sa.select(OutboxMessage).where(sa.or_(
-            OutboxMessage.payload["id"].as_integer().in_(chunk),
-            OutboxMessage.payload["notify_comment_id"].as_integer().in_(chunk))))
+            _payload_ids("id", chunk), _payload_ids("notify_comment_id", chunk))))
     return messages
 
 
