@@ -227,3 +227,20 @@ def test_trust_after_days_is_validated(value, ok):
     else:
         with pytest.raises(ValidationError):
             load_policy({"trust_after_days": value})
+
+
+def test_the_comment_page_shows_both_texts_of_an_authors_edit(app, client):
+    from service.services.administration.moderators import create_moderator
+
+    make_blog("pre")
+    first = post(client, "The text as first approved.")
+    comment_id = first.json["comment"]["id"]
+    approve(comment_id)
+    edit(client, comment_id, first.json["edit_token"], "The text as changed <b>later</b>.")
+    create_moderator("mod@example.org", "correct horse battery", site_slugs=["blog"])
+    browser = app.test_client()
+    assert browser.post("/moderate/login", data={"email": "mod@example.org",
+                                                 "password": "correct horse battery"}).status_code == 302
+    page = browser.get(f"/moderate/comments/{comment_id}").get_data(as_text=True)
+    assert "The text as first approved." in page
+    assert "The text as changed &lt;b&gt;later&lt;/b&gt;." in page
