@@ -64,6 +64,7 @@ class Config:
     LOG_FORMAT = "text"  # "json" (one object per line) or "text"; production defaults to json
     LOG_LEVEL = "INFO"
     ACCESS_LOG = False  # one line per request from the app (gunicorn writes its own access log)
+    WEBHOOK_ALLOW_PRIVATE = False  # True: webhooks may reach loopback and private networks (never metadata)
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -111,6 +112,7 @@ class Config:
         conf["LOG_FORMAT"] = (env.get("LOG_FORMAT") or ("json" if production else "text")).strip().lower()
         conf["LOG_LEVEL"] = (env.get("LOG_LEVEL") or cls.LOG_LEVEL).strip().upper()
         conf["ACCESS_LOG"] = _bool(env.get("ACCESS_LOG"), False)
+        conf["WEBHOOK_ALLOW_PRIVATE"] = _bool(env.get("WEBHOOK_ALLOW_PRIVATE"), False)
         if conf["REDIS_URL"]:
             conf["RATELIMIT_STORAGE_URI"] = conf["REDIS_URL"]
         return conf

@@ -7,12 +7,15 @@ The embed page sets a CSP whose frame-ancestors names the site's origins, and so
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 DEFAULT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
 # Nothing the service serves needs these; a page that someone manages to inject into cannot ask.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Moderator pages and the moderation API show held comments, addresses, tokens and reasons:
+# no browser or shared cache may keep a copy, whatever the answer (errors and redirects too).
+PRIVATE_PREFIXES = ("/moderate/", "/api/v1/moderation/")
 
 
 def security_headers(*, html: bool, own_csp: bool, hsts_seconds: int) -> list[tuple[str, str]]:
@@ -35,7 +38,13 @@ def _secure(response: Response) -> Response:
                                         own_csp="Content-Security-Policy" in headers,
                                         hsts_seconds=current_app.config["HSTS_SECONDS"]):
         headers.setdefault(name, value)
+    if is_private_path(request.path):
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def is_private_path(path: str) -> bool:
+    return (path + "/").startswith(PRIVATE_PREFIXES)
 
 
 def init_app(app: Flask) -> None:

@@ -169,6 +169,9 @@ class ModerationEvent(db.Model):
     reasons: Mapped[list] = mapped_column(sa.JSON, default=list)
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An edit's text before and after (markdown as written): the history keeps every version.
+    body_before: Mapped[str | None] = mapped_column(sa.Text)
+    body_after: Mapped[str | None] = mapped_column(sa.Text)
 
 
 moderator_site = sa.Table(
@@ -234,7 +237,8 @@ class Flag(db.Model):
 
 class Block(db.Model):
     __tablename__ = "block"
-    __table_args__ = (sa.Index("ix_block_site_kind_value", "site_id", "kind", "value"),)
+    __table_args__ = (sa.Index("ix_block_site_kind_value", "site_id", "kind", "value"),
+                      sa.Index("ix_block_comment", "comment_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
@@ -244,6 +248,9 @@ class Block(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("moderator.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The comment whose author was blocked ("block the author"): erasing that author's data
+    # removes the blocks that carry it.
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="SET NULL"))
 
 
 class Webhook(db.Model):

@@ -93,21 +93,21 @@ class SiteComments(MethodView):
 class OwnComment(MethodView):
     @blp.arguments(CommentEditSchema())
     @blp.response(200, CommentSchema)
-    @blp.alt_response(403, schema="Error", description="Wrong token, or the edit window has passed.")
-    @blp.alt_response(404, schema="Error", description="No such comment.")
+    @blp.alt_response(403, schema="Error", description="The edit window has passed, or a foreign origin.")
+    @blp.alt_response(404, schema="Error", description="No such comment, or a missing or wrong token.")
     @blp.doc(parameters=[EDIT_TOKEN_HEADER])
     def patch(self, data: dict, comment_id: int):
         """Edit one's own comment within the edit window; the new text is sanitized and recorded."""
-        cors.require_allowed_origin(submissions.site_of(comment_id))
-        comment, key = submissions.edit_comment(comment_id, request.headers.get("X-Edit-Token"), data["body"])
+        comment, key = submissions.edit_comment(comment_id, request.headers.get("X-Edit-Token"), data["body"],
+                                                check_site=cors.require_owned_origin)
         return json_response(comment_payload(comment, key))
 
     @blp.response(204)
-    @blp.alt_response(403, schema="Error", description="Wrong token, or the edit window has passed.")
-    @blp.alt_response(404, schema="Error", description="No such comment.")
+    @blp.alt_response(403, schema="Error", description="The edit window has passed, or a foreign origin.")
+    @blp.alt_response(404, schema="Error", description="No such comment, or a missing or wrong token.")
     @blp.doc(parameters=[EDIT_TOKEN_HEADER])
     def delete(self, comment_id: int):
         """Delete one's own comment within the edit window."""
-        cors.require_allowed_origin(submissions.site_of(comment_id))
-        submissions.delete_comment(comment_id, request.headers.get("X-Edit-Token"))
+        submissions.delete_comment(comment_id, request.headers.get("X-Edit-Token"),
+                                   check_site=cors.require_owned_origin)
         return ""

@@ -64,6 +64,8 @@ def event_payload(view) -> dict:
         "moderator": view.moderator_email, "from_status": event.from_status, "to_status": event.to_status,
         "reasons": event.reasons or [], "note": event.note, "created": event.created_at,
     }
+    if event.action == "edit":
+        payload.update(body_before=event.body_before, body_after=event.body_after)
     if view.article_key is not None:
         payload.update(site_id=event.site_id, article=view.article_key)
     return payload

@@ -28,7 +28,8 @@ def export(email: str) -> None:
               help="Keep blocks on this address (an abuser asking for erasure stays blocked).")
 def erase(email: str, yes: bool, keep_blocks: bool) -> None:
     """Erase EMAIL: its comments become deleted and anonymous (counters stay exact), blocks on it
-    are removed, queued mail and webhook payloads lose it."""
+    and name and address blocks made from its comments are removed, undelivered mail and webhook
+    calls about its comments are dropped, and the audit log and outbox lose its details."""
     email = privacy.normalize(email)
     if not email:
         raise click.ClickException("Give the email address to erase.")
@@ -43,10 +44,12 @@ def erase(email: str, yes: bool, keep_blocks: bool) -> None:
     click.echo(f"  comments deleted and anonymized: {summary.total} ({by_status})")
     click.echo(f"  moderation events with the address cut out: {summary.events_scrubbed}")
     if keep_blocks:
-        click.echo(f"  blocks on the address kept: {summary.blocks_kept}")
+        click.echo(f"  blocks on the address, or made from its comments, kept: {summary.blocks_kept}")
     else:
         click.echo(f"  blocks on the address removed: {summary.blocks_removed}")
-    click.echo(f"  outbox messages (mail, webhooks) with the address cut out: {summary.outbox_scrubbed}")
+        click.echo(f"  name and address blocks made from its comments removed: {summary.author_blocks_removed}")
+    click.echo(f"  undelivered outbox messages (mail, webhooks) about its comments dropped: {summary.outbox_dropped}")
+    click.echo(f"  outbox messages (mail, webhooks) with its details cut out: {summary.outbox_scrubbed}")
     click.echo(f"  mail confirmations and thread subscriptions removed: {summary.reader_mail_removed}")
     if summary.moderator_id is not None:
         click.echo(f"  a moderator account ({summary.moderator_id}) uses this address and was left as it is: "

@@ -49,6 +49,7 @@ class Policy:
     hold_shouting: bool = True
     flags_to_review: int = 3
     hide_flagged: bool = False
+    trust_after_days: int = 3
 
     def __post_init__(self) -> None:
         for name in ("banned_words", "suspect_words", "blocked_domains", "disposable_domains"):
@@ -203,6 +204,7 @@ class PolicySchema(Schema):
     hold_shouting = _StrictBoolean()
     flags_to_review = _count(1, 1000)
     hide_flagged = _StrictBoolean()
+    trust_after_days = _count(1, 3650)
 
     @validates_schema
     def _check_bounds(self, data: dict, **kwargs) -> None:

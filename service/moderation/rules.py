@@ -21,6 +21,12 @@ SOFT_HOLDS = frozenset({
 })
 # Reasons that mark a submission as spam rather than merely rejected.
 SPAM_CODES = frozenset({"honeypot"})
+# Reasons that come from what is stored (other comments, blocks, an author's record) rather
+# than from the submission itself. Moderators see them; the submitter is told only a generic
+# refusal, else an answer would tell whether some address wrote a text or is blocked.
+STORED_DATA_CODES = frozenset({
+    "repeat_post", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "rejection_history",
+})
 
 SHOUTING_MIN_LETTERS = 20
 SHOUTING_CAPITALS_SHARE = 0.7

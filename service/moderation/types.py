@@ -61,6 +61,9 @@ class Facts:
     author_rejected: int = 0
     duplicate_recent: bool = False
     blocks: tuple[Block, ...] = ()
+    # How many of the author's comments a moderator approved (counted in author_approved too,
+    # which adds those that stayed published trust_after_days without reports or moderation).
+    moderator_approvals: int = 0
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,8 @@ class EventSchema(Schema):
     reasons = fields.List(fields.Nested(ReasonSchema))
     note = fields.String(allow_none=True)
     created = fields.DateTime()
+    body_before = fields.String(allow_none=True, metadata={"description": "An edit's text before it."})
+    body_after = fields.String(allow_none=True, metadata={"description": "An edit's text after it."})
 
 
 class EventListSchema(Schema):

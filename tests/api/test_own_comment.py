@@ -26,14 +26,14 @@ def test_author_edits_within_the_window_and_the_edit_is_sanitized_and_recorded(c
     assert thread["comments"][0]["body_html"] == "<p>Second &lt;b&gt;version&lt;/b&gt; <em>now</em></p>"
 
 
-def test_wrong_or_missing_token_is_403(client):
+def test_wrong_or_missing_token_is_the_404_of_a_missing_comment(client):
     make_site()
     comment_id, _ = submit(client)
     for headers in ({"X-Edit-Token": "guess"}, {}):
         response = client.patch(f"/api/v1/comments/{comment_id}", json={"body": "hijack"}, headers=headers)
-        assert response.status_code == 403
-        assert response.json == {"code": 403, "status": "Forbidden",
-                                 "message": "This edit token does not belong to this comment."}
+        assert response.status_code == 404
+        assert response.json == {"code": 404, "status": "Not Found",
+                                 "message": "No such comment, or this edit token does not belong to it."}
 
 
 def test_after_the_window_the_comment_is_fixed(make_app):
@@ -70,4 +70,5 @@ def test_an_edit_that_adds_a_banned_word_takes_the_comment_down(client):
 def test_unknown_comment_is_404(client):
     response = client.patch("/api/v1/comments/999", json={"body": "x"}, headers={"X-Edit-Token": "t"})
     assert response.status_code == 404
-    assert response.json == {"code": 404, "status": "Not Found", "message": "No comment 999."}
+    assert response.json == {"code": 404, "status": "Not Found",
+                             "message": "No such comment, or this edit token does not belong to it."}

@@ -70,6 +70,15 @@ class Inbox:
 
 
 @pytest.fixture
+def make_app(make_app):
+    """Apps that may deliver webhooks to the receivers here, which listen on loopback."""
+    def factory(**overrides):
+        overrides.setdefault("WEBHOOK_ALLOW_PRIVATE", True)
+        return make_app(**overrides)
+    return factory
+
+
+@pytest.fixture
 def smtp():
     inbox = Inbox(free_port())
     controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)

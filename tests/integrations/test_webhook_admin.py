@@ -124,7 +124,8 @@ def test_worker_process_delivers_then_stops_cleanly_on_sigterm(app, database_url
     create_webhook(site, receiver.url, ["comment.created"], secret=receiver.secret)
     make_comment(site)
     db.session.remove()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-test-secret"}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-test-secret",
+           "WEBHOOK_ALLOW_PRIVATE": "true"}
     process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--poll", "0.2"],
                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import Block, Site
+from service.models import Block, ModerationEvent, Site
 from service.security import hash_ip
 from tests.factories import make_comment
 from tests.moderation_api.conftest import forbidden
@@ -98,7 +98,10 @@ def test_blocked_author_is_refused_when_commenting_again(client, blog, blog_mod)
     response = client.post("/api/v1/sites/blog/comments",
                            json={"article": "post-1", "author": "Someone", "email": "S@example.org", "body": "Hi"})
     assert response.status_code == 403
-    assert [r["code"] for r in response.json["reasons"]] == ["blocked_email"]
+    assert [r["code"] for r in response.json["reasons"]] == ["not_accepted"]  # blocks are not named publicly
+    event = db.session.execute(sa.select(ModerationEvent).where(
+        ModerationEvent.comment_id == response.json["comment_id"])).scalar_one()
+    assert [r["code"] for r in event.reasons] == ["blocked_email"]
 
 
 def test_moderators_read_the_policy_but_only_admins_change_it(client, blog, blog_mod, admin):

@@ -111,7 +111,9 @@ def test_repeat_post_is_refused(client):
     assert post(client, body="Same words.").status_code == 201
     again = post(client, body="same   WORDS!")
     assert again.status_code == 403
-    assert again.json["reasons"][0]["code"] == "repeat_post"
+    assert again.json["reasons"] == [{"code": "not_accepted", "message": "This comment cannot be accepted on this site."}]
+    event = db.session.execute(sa.select(ModerationEvent).order_by(ModerationEvent.id.desc())).scalars().first()
+    assert [r["code"] for r in event.reasons] == ["repeat_post"]
 
 
 def test_blocked_email_is_refused(client):
@@ -122,7 +124,9 @@ def test_blocked_email_is_refused(client):
     db.session.commit()
     response = post(client, email="Troll@Example.com")
     assert response.status_code == 403
-    assert response.json["reasons"][0]["code"] == "blocked_email"
+    assert response.json["reasons"] == [{"code": "not_accepted", "message": "This comment cannot be accepted on this site."}]
+    event = db.session.execute(sa.select(ModerationEvent)).scalar_one()
+    assert [r["code"] for r in event.reasons] == ["blocked_email"]
 
 
 def test_per_article_mode_overrides_the_site(client):
@@ -153,6 +157,11 @@ def test_trusted_author_lifts_a_soft_hold_and_the_event_says_so(client):
     site = make_site(policy={"suspect_words": ["crypto"]})
     first = post(client, body="Hello there.")
     token = first.json["author_token"]
+    # Trust comes from a moderator's approval (or time), not from the rules publishing it.
+    db.session.execute(sa.insert(ModerationEvent).values(
+        comment_id=first.json["comment"]["id"], site_id=site.id, actor="moderator", action="status",
+        from_status="pending", to_status="approved", reasons=[]))
+    db.session.commit()
     held = post(client, body="What about crypto?", author_token=token)
     assert held.status_code == 201
     event = db.session.execute(sa.select(ModerationEvent).order_by(ModerationEvent.id.desc())).scalars().first()

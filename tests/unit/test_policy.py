@@ -46,6 +46,7 @@ def test_empty_policy_loads_the_defaults():
         ("hold_shouting", True),
         ("flags_to_review", 3),
         ("hide_flagged", False),
+        ("trust_after_days", 3),
         ("banned_words", ()),
         ("suspect_words", ()),
         ("blocked_domains", ()),
@@ -68,7 +69,7 @@ def test_full_policy_round_trips_through_json():
         "min_length": 5, "max_length": 2000, "max_author_length": 40, "repeat_window_minutes": 0,
         "hold_disposable_email": False, "disposable_domains": ["throwaway.example"], "close_after_days": 30,
         "min_fill_seconds": 1.5, "require_form_token": True, "hold_shouting": False,
-        "flags_to_review": 1, "hide_flagged": True,
+        "flags_to_review": 1, "hide_flagged": True, "trust_after_days": 7,
     }
     policy = load_policy(data)
     dumped = dump_policy(policy)

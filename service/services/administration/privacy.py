@@ -3,13 +3,16 @@
 Export gathers every row that names the address. Erasure moves each comment by that address
 to `deleted` through the status machine (so the stored counters stay exact and the audit log
 says why), then blanks everything personal on it: name, email, website, text, hashed address,
-user agent, author key. The audit events stay, with the address cut out of their reasons and
-notes; blocks on the address are removed unless the operator keeps them; mail and webhook
-payloads still waiting in the outbox lose the address.
+user agent, author key. The audit events stay, with the address, the address hash, the website
+and the name cut out of their reasons and notes, and without the texts of edits; blocks on the
+address, and name and address blocks made from the erased comments, are removed unless the
+operator keeps them; mail and webhook calls about the erased comments still waiting in the
+outbox are dropped, and those already sent keep their log with the same traces cut out.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +22,7 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.models import (Article, Block, Comment, CommentStatus, Moderator, ModerationEvent, OutboxMessage,
                             Site, utcnow)
+from service.services.moderation.decisions import forget_blocks
 from service.services.moderation.status import bump_article, change_status
 from service.services.delivery import reader_records
 
@@ -39,9 +43,11 @@ class Erasure:
     email: str
     comments: Counter = field(default_factory=Counter)  # by the status they had
     events_scrubbed: int = 0
-    blocks_removed: int = 0
+    blocks_removed: int = 0  # blocks on the address
+    author_blocks_removed: int = 0  # name and address blocks made from the erased comments
     blocks_kept: int = 0
     outbox_scrubbed: int = 0
+    outbox_dropped: int = 0  # undelivered messages about the erased comments, never to be sent
     moderator_id: int | None = None
     reader_mail_removed: int = 0  # mail confirmations and thread subscriptions
 
@@ -150,6 +156,10 @@ def erase(email: str, *, keep_blocks: bool = False) -> Erasure:
     email = normalize(email)
     summary = Erasure(email)
     rows = _comments(email)
+    ids = [comment.id for comment, _, _ in rows]
+    # What the comments said about their author, before it is blanked: it is looked for in
+    # the audit log, and outbox rows are found by the comments' ids.
+    traces = _Traces.of(email, [comment for comment, _, _ in rows])
     for comment, article, _site in rows:
         summary.comments[comment.status.value] += 1
         if comment.status == CommentStatus.DELETED:
@@ -157,7 +167,6 @@ def erase(email: str, *, keep_blocks: bool = False) -> Erasure:
         else:
             change_status(comment, CommentStatus.DELETED.value, site_id=article.site_id, actor="system",
                           note=ERASE_NOTE)
-    ids = [comment.id for comment, _, _ in rows]
     for start in range(0, len(ids), CHUNK):
         db.session.execute(
             sa.update(Comment).where(Comment.id.in_(ids[start:start + CHUNK]))
@@ -165,21 +174,9 @@ def erase(email: str, *, keep_blocks: bool = False) -> Erasure:
                     author_key_hash=None, edit_token_hash=None, fingerprint="", notify_replies=False,
                     updated_at=utcnow())
             .execution_options(synchronize_session=False))
-    summary.events_scrubbed = _scrub_events(ids, email)
-    for block, _site in _email_blocks(email):
-        if keep_blocks:
-            summary.blocks_kept += 1
-        else:
-            db.session.delete(block)
-            summary.blocks_removed += 1
-    for message in _outbox_mentioning(email):
-        message.payload = scrub(message.payload, email)
-        if message.recipient and normalize(message.recipient) == email:
-            message.recipient = ERASED
-            if message.status == "pending":
-                message.status = "failed"  # mail to an erased address is not sent
-                message.last_error = ERASE_NOTE
-        summary.outbox_scrubbed += 1
+    summary.events_scrubbed = _scrub_events(ids, traces)
+    _erase_blocks(email, ids, keep_blocks, summary)
+    _erase_outbox(email, ids, traces, summary)
     moderator = _moderator(email)
     summary.moderator_id = moderator.id if moderator else None
     summary.reader_mail_removed = reader_records.erase(email)
@@ -187,11 +184,125 @@ def erase(email: str, *, keep_blocks: bool = False) -> Erasure:
     return summary
 
 
-def _scrub_events(comment_ids: list[int], email: str) -> int:
+@dataclass(frozen=True)
+class _Traces:
+    """The erased author's details as they may appear in stored text: the address, the hashed
+    network address, the website, and the name (as a whole word, in any case)."""
+
+    pattern: re.Pattern | None
+
+    @classmethod
+    def of(cls, email: str, comments: list[Comment]) -> "_Traces":
+        literal = {email}
+        names = set()
+        for comment in comments:
+            literal.update(v.strip().lower() for v in (comment.ip_hash, comment.website) if v and v.strip())
+            if comment.author and len(comment.author.strip()) >= 2 and comment.author != ERASED:
+                names.add(comment.author.strip())
+        parts = [re.escape(v) for v in sorted(literal, key=len, reverse=True)]
+        parts += [rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(names, key=len, reverse=True)]
+        return cls(re.compile("|".join(parts), re.IGNORECASE) if parts else None)
+
+    def scrub(self, value):
+        """`value` (any JSON) with every trace replaced by ERASED."""
+        if self.pattern is None:
+            return value
+        if isinstance(value, str):
+            return self.pattern.sub(ERASED, value)
+        if isinstance(value, list):
+            return [self.scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self.scrub(item) for key, item in value.items()}
+        return value
+
+
+def _scrub_events(comment_ids: list[int], traces: _Traces) -> int:
     changed = 0
     for event in _events(comment_ids):
-        reasons, note = scrub(event.reasons, email), scrub(event.note, email)
-        if reasons != event.reasons or note != event.note:
+        reasons, note = traces.scrub(event.reasons), traces.scrub(event.note)
+        if reasons != event.reasons or note != event.note or event.body_before or event.body_after:
             event.reasons, event.note = reasons, note
+            event.body_before = event.body_after = None  # an edit's texts were the author's words
             changed += 1
     return changed
+
+
+def _author_blocks(comment_ids: list[int]) -> list[Block]:
+    """Blocks a moderator made from one of these comments ("block the author"); those made
+    before blocks recorded their comment are known by the note that action writes."""
+    blocks: list[Block] = []
+    for start in range(0, len(comment_ids), CHUNK):
+        chunk = comment_ids[start:start + CHUNK]
+        notes = [f"Author of comment {comment_id}." for comment_id in chunk]
+        blocks += db.session.scalars(sa.select(Block).where(sa.or_(
+            Block.comment_id.in_(chunk), sa.and_(Block.comment_id.is_(None), Block.note.in_(notes)))))
+    return blocks
+
+
+def _erase_blocks(email: str, comment_ids: list[int], keep_blocks: bool, summary: Erasure) -> None:
+    on_address = {block.id: block for block, _site in _email_blocks(email)}
+    from_comments = {block.id: block for block in _author_blocks(comment_ids) if block.id not in on_address}
+    if keep_blocks:
+        summary.blocks_kept = len(on_address) + len(from_comments)
+        return
+    for block in [*on_address.values(), *from_comments.values()]:
+        db.session.delete(block)
+    summary.blocks_removed, summary.author_blocks_removed = len(on_address), len(from_comments)
+    sites = {block.site_id for block in [*on_address.values(), *from_comments.values()]}
+    db.session.flush()
+    for site_id in sites:
+        forget_blocks(site_id)
+
+
+def _payload_ids(key: str, ids: list[int]):
+    """Payloads whose `key` is one of `ids`. PostgreSQL compares the text (a cast to integer
+    would fail on a payload whose `key` is not a number); SQLite's json_extract keeps the type."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return OutboxMessage.payload[key].as_string().in_([str(i) for i in ids])
+    return OutboxMessage.payload[key].as_integer().in_(ids)
+
+
+def _outbox_about(comment_ids: list[int]) -> list[OutboxMessage]:
+    """Webhook calls and mail about these comments (their own events, and reply mail to them)."""
+    messages: list[OutboxMessage] = []
+    for start in range(0, len(comment_ids), CHUNK):
+        chunk = comment_ids[start:start + CHUNK]
+        messages += db.session.scalars(sa.select(OutboxMessage).where(sa.or_(
+            _payload_ids("id", chunk), _payload_ids("notify_comment_id", chunk))))
+    return messages
+
+
+# What a payload carries of its comment's author (see services/delivery/events.py).
+_AUTHORED = {"author": ERASED, "website": None, "body_html": "", "body_text": ""}
+
+
+def _blank_comment(payload: dict, erased: set[int]) -> dict:
+    """A payload without the words and details of an erased comment it is about (its own
+    event), or of the erased comment it answers (reply mail)."""
+    payload = dict(payload or {})
+    if payload.get("id") in erased:
+        payload.update({key: value for key, value in _AUTHORED.items() if key in payload})
+    if payload.get("notify_comment_id") in erased and "parent_author" in payload:
+        payload["parent_author"] = ERASED
+    return payload
+
+
+def _erase_outbox(email: str, comment_ids: list[int], traces: _Traces, summary: Erasure) -> None:
+    """Undelivered messages about the erased comments are dropped; the rest (delivered, failed,
+    or about other comments but naming the address) keep their log with the traces cut out."""
+    about = {message.id: message for message in _outbox_about(comment_ids)}
+    for message in about.values():
+        if message.status == "pending":
+            db.session.delete(message)
+            summary.outbox_dropped += 1
+    erased = set(comment_ids)
+    for message in {**about, **{m.id: m for m in _outbox_mentioning(email)}}.values():
+        if message.id in about and message.status == "pending":
+            continue
+        message.payload = traces.scrub(scrub(_blank_comment(message.payload, erased), email))
+        if message.recipient and normalize(message.recipient) == email:
+            message.recipient = ERASED
+            if message.status == "pending":
+                message.status = "failed"  # mail to an erased address is not sent
+                message.last_error = ERASE_NOTE
+        summary.outbox_scrubbed += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -124,28 +125,41 @@ def edit_window() -> timedelta:
     return timedelta(seconds=current_app.config["EDIT_WINDOW_SECONDS"])
 
 
-def _own_comment(comment_id: int, token: str | None) -> tuple[Comment, Site]:
-    """The comment its author may still change, or the reason they may not."""
+# One answer for every id whose token is missing or wrong, whatever the comment's status or
+# site: the answer to a guessed id must not tell what is behind it.
+NOT_YOURS = "No such comment, or this edit token does not belong to it."
+
+
+def _own_comment(comment_id: int, token: str | None,
+                 check_site: Callable[[Site], None] | None = None) -> tuple[Comment, Site]:
+    """The comment its author may still change, or the reason they may not. The token is checked
+    before anything that depends on the comment (its site's origins, the edit window)."""
     comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.status not in (CommentStatus.APPROVED, CommentStatus.PENDING):
-        raise NotFound(f"No comment {comment_id}.")
-    if not token_matches(token, comment.edit_token_hash):
-        raise Forbidden("This edit token does not belong to this comment.")
+    if (comment is None or comment.status not in (CommentStatus.APPROVED, CommentStatus.PENDING)
+            or not token_matches(token, comment.edit_token_hash)):
+        raise NotFound(NOT_YOURS)
+    site = comment.article.site
+    if check_site is not None:
+        check_site(site)
     if utcnow() > comment.created_at + edit_window():
         raise Forbidden("The time to edit or delete this comment has passed.")
-    return comment, comment.article.site
+    return comment, site
 
 
-def edit_comment(comment_id: int, token: str | None, body: str) -> tuple[Comment, str]:
-    """The author's own edit: re-rendered, re-checked by the rules, recorded."""
-    comment, site = _own_comment(comment_id, token)
+def edit_comment(comment_id: int, token: str | None, body: str,
+                 check_site: Callable[[Site], None] | None = None) -> tuple[Comment, str]:
+    """The author's own edit: re-rendered, re-checked by the rules, recorded. `check_site` (the
+    origin check) runs once the token is known to be right."""
+    comment, site = _own_comment(comment_id, token, check_site)
     rendered = render_body(body)
     decision = decisions.decide_edit(site, comment, effective_policy(site, comment.article), body, rendered)
+    before = comment.body
     comment.body = body
     comment.body_html = rendered.html
     comment.fingerprint = decision.fingerprint
     comment.updated_at = comment.edited_at = utcnow()
-    record_edit(comment, site.id, "author", decision.reasons, note="Edited by its author.")
+    record_edit(comment, site.id, "author", decision.reasons, note="Edited by its author.",
+                body_before=before, body_after=body)
     if decision.status != comment.status.value:
         change_status(comment, decision.status, site_id=site.id, actor="rules", reasons=decision.reasons,
                       note="Checked again after an edit.")
@@ -153,8 +167,8 @@ def edit_comment(comment_id: int, token: str | None, body: str) -> tuple[Comment
     return comment, comment.article.key
 
 
-def delete_comment(comment_id: int, token: str | None) -> None:
-    comment, site = _own_comment(comment_id, token)
+def delete_comment(comment_id: int, token: str | None, check_site: Callable[[Site], None] | None = None) -> None:
+    comment, site = _own_comment(comment_id, token, check_site)
     change_status(comment, CommentStatus.DELETED.value, site_id=site.id, actor="author",
                   note="Deleted by its author.")
     db.session.commit()

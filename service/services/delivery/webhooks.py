@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from service.delivery.webhooks import url_problem
+from service.delivery.webhooks import target_problem
 from service.errors import NotFound, field_error
 from service.extensions import db
 from service.models import DeliveryAttempt, OutboxMessage, Site, Webhook
@@ -31,7 +31,7 @@ def create_webhook(site: Site, url: str, events: list[str] | tuple[str, ...] = (
                    secret: str | None = None) -> Webhook:
     """Subscribe `url` to `events` (all of them when none are named). The secret signs every
     call; one is generated when none is given, and the caller shows it to the admin once."""
-    problem = url_problem(url)
+    problem = target_problem(url)
     if problem:
         raise field_error("url", problem)
     chosen = list(dict.fromkeys(events)) or list(EVENTS)

@@ -66,9 +66,10 @@ def _check_expiry(expires_at: datetime | None) -> None:
         raise field_error("expires_at", "Choose a time in the future.")
 
 
-def _add(actor: Actor, site_id: int, kind: str, value: str, expires_at, note) -> Block:
+def _add(actor: Actor, site_id: int, kind: str, value: str, expires_at, note, comment_id: int | None = None) -> Block:
     block = Block(site_id=site_id, kind=kind, value=value, expires_at=expires_at,
-                  note=(clean_text(note)[:500] or None) if note else None, created_by=actor.moderator_id)
+                  note=(clean_text(note)[:500] or None) if note else None, created_by=actor.moderator_id,
+                  comment_id=comment_id)
     db.session.add(block)
     return block
 
@@ -101,7 +102,7 @@ def block_author_of_comment(actor: Actor, comment_id: int, kinds=AUTHOR_KINDS, e
             continue
         # The stored address hash is already in the form the rules compare.
         value = values[kind].lower() if kind == "ip" else normalize_value(kind, values[kind])
-        blocks.append(_add(actor, site_id, kind, value, expires_at, note))
+        blocks.append(_add(actor, site_id, kind, value, expires_at, note, comment.id))
     db.session.commit()
     forget_blocks(site_id)
     return blocks

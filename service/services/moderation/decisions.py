@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from service.errors import Forbidden
 from service.extensions import db
 from service.form_tokens import fill_seconds
-from service.models import Article, Block, Comment, CommentStatus, Site, utcnow
+from service.models import Article, Block, Comment, CommentStatus, Flag, ModerationEvent, Site, utcnow
 from service.moderation import engine
 from service.moderation.policy import Policy, is_article_closed
+from service.moderation.rules import STORED_DATA_CODES
 from service.moderation.sanitize import RenderedBody, render_body
 from service.moderation.text import fingerprint
 from service.moderation.types import Block as BlockFact
@@ -22,6 +23,7 @@ from service.services.comments import read_cache
 from service.services.comments.articles import CommentTarget
 from service.services.comments.rate_limits import enforce_submission_limits
 
+GENERIC_REFUSAL = {"code": "not_accepted", "message": "This comment cannot be accepted on this site."}
 MESSAGES = {
     "approved": "Your comment is published.",
     "pending": "Your comment is awaiting moderation.",
@@ -41,16 +43,22 @@ class Outcome:
     @property
     def message(self) -> str:
         if self.public_status == "rejected":
-            refusals = [r["message"] for r in self.reasons if r["verdict"] == "reject"]
-            return " ".join([MESSAGES["rejected"], *refusals])
+            return " ".join([MESSAGES["rejected"], *(r["message"] for r in self.public_reasons)])
         return MESSAGES[self.public_status]
 
     @property
     def public_reasons(self) -> list[dict]:
-        """Only a refusal explains itself to the submitter; a hold says nothing a spammer could tune to."""
+        """Only a refusal explains itself to the submitter; a hold says nothing a spammer could tune to.
+
+        A refusal names what is wrong with the submission itself. Matches against stored data
+        (other comments, blocks, the author's record) become one generic reason, and only when
+        nothing in the submission itself is wrong: otherwise a submission made to fail on
+        purpose (a name too long) would still tell whether some address wrote a text."""
         if self.public_status != "rejected":
             return []
-        return [{"code": r["code"], "message": r["message"]} for r in self.reasons if r["verdict"] == "reject"]
+        refusals = [r for r in self.reasons if r["verdict"] == "reject"]
+        own = [{"code": r["code"], "message": r["message"]} for r in refusals if r["code"] not in STORED_DATA_CODES]
+        return own or [GENERIC_REFUSAL]
 
 
 def _outcome(decision: Decision, body_print: str) -> Outcome:
@@ -77,18 +85,30 @@ def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: 
     return _outcome(engine.decide(draft, facts, policy), body_print)
 
 
+# Modes where nothing appears unreviewed: an approved text replaced by its author is reviewed again.
+REVIEWED_MODES = frozenset({"pre", "first-time"})
+REVIEW_AFTER_EDIT = {"code": "edited_after_approval", "verdict": "hold", "matched": [],
+                     "message": "Edited by its author after it was approved: reviewed again before it reappears."}
+
+
 def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendered: RenderedBody) -> Outcome:
-    """An edit is judged like a new comment, but never counts as a repeat of itself, and it never
-    makes a comment more public: a held comment stays held."""
+    """An edit is judged like a new comment from the same author, except that the comment being
+    edited neither repeats itself nor counts in its author's history (it would vouch for its
+    own new text). It never makes a comment more public: a held comment stays held. Where the
+    site or article reviews comments (`pre`, `first-time`), an approved comment whose text its
+    author changes goes back to review, hidden until a moderator approves the new text."""
     draft = Draft(body=body, author=comment.author, email=comment.email, website=comment.website,
                   ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None)
     body_print = fingerprint(body)
     facts = gather_facts(site, policy, draft, comment.author_key_hash, utcnow(), body_print, exclude_id=comment.id)
-    decision = engine.decide(draft, facts, policy)
-    outcome = _outcome(decision, body_print)
+    outcome = _outcome(engine.decide(draft, facts, policy), body_print)
     current = comment.status.value
-    if decision.status == "approved" or current != "approved":
+    if current != "approved":
         return Outcome(current, current, outcome.reasons, outcome.fingerprint)
+    if outcome.status != "approved":
+        return outcome
+    if policy.mode in REVIEWED_MODES:
+        return Outcome("pending", "pending", [*outcome.reasons, REVIEW_AFTER_EDIT], outcome.fingerprint)
     return outcome
 
 
@@ -104,14 +124,16 @@ def evaluate_draft(site: Site, policy: Policy, data: dict) -> Decision:
 
 def gather_facts(site: Site, policy: Policy, draft: Draft, author_key_hash: str | None, now: datetime,
                  body_print: str, exclude_id: int | None = None) -> Facts:
-    """`body_print` is the draft's fingerprint, computed once by the caller, which also stores it."""
-    approved, rejected = _author_history(site.id, author_key_hash)
+    """`body_print` is the draft's fingerprint, computed once by the caller, which also stores it.
+    `exclude_id` is the comment being edited: neither a repeat of itself nor its own history."""
+    history = _author_history(site.id, author_key_hash, policy, now, exclude_id)
     return Facts(
         now=now,
-        author_approved=approved,
-        author_rejected=rejected,
+        author_approved=history.trusted,
+        author_rejected=history.rejected,
         duplicate_recent=_is_repeat(site.id, policy, draft, body_print, now, exclude_id),
         blocks=_blocks(site.id),
+        moderator_approvals=history.moderator_approvals,
     )
 
 
@@ -119,21 +141,48 @@ def _site_comments():
     return sa.select(Comment.id).join(Article, Article.id == Comment.article_id)
 
 
-def _author_history(site_id: int, author_key_hash: str | None) -> tuple[int, int]:
+@dataclass(frozen=True)
+class AuthorHistory:
+    trusted: int = 0  # approved comments that earn trust (see _author_history)
+    rejected: int = 0  # rejected or spam
+    moderator_approvals: int = 0
+
+
+def _count_where(condition) -> sa.ColumnElement:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+_BY_MODERATOR = sa.exists().where(ModerationEvent.comment_id == Comment.id, ModerationEvent.actor == "moderator")
+_APPROVED_BY_MODERATOR = sa.exists().where(ModerationEvent.comment_id == Comment.id,
+                                           ModerationEvent.actor == "moderator", ModerationEvent.action == "status",
+                                           ModerationEvent.to_status == CommentStatus.APPROVED.value)
+_REPORTED = sa.exists().where(Flag.comment_id == Comment.id)
+
+
+def _author_history(site_id: int, author_key_hash: str | None, policy: Policy, now: datetime,
+                    exclude_id: int | None = None) -> AuthorHistory:
     """Trust is keyed by the author token the service handed this reader with their first
-    comment, never by a name or an email anyone could type."""
+    comment, never by a name or an email anyone could type.
+
+    An approved comment earns trust only when a moderator approved it, or when it stayed
+    published `trust_after_days` with no reader report and no moderator action: a comment the
+    rules published at once proves nothing yet, or one harmless comment would unlock the next.
+    The comment being edited (`exclude_id`) never vouches for itself."""
     if not author_key_hash:
-        return 0, 0
-    rows = db.session.execute(
-        sa.select(Comment.status, sa.func.count())
-        .join(Article, Article.id == Comment.article_id)
-        .where(Comment.author_key_hash == author_key_hash, Article.site_id == site_id,
-               Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED, CommentStatus.SPAM]))
-        .group_by(Comment.status)
-    ).all()
-    counts = {status: n for status, n in rows}
-    approved = counts.get(CommentStatus.APPROVED, 0)
-    return approved, counts.get(CommentStatus.REJECTED, 0) + counts.get(CommentStatus.SPAM, 0)
+        return AuthorHistory()
+    approved = Comment.status == CommentStatus.APPROVED
+    settled = sa.and_(approved, ~_BY_MODERATOR, ~_REPORTED, Comment.flag_count == 0,
+                      Comment.created_at <= now - timedelta(days=policy.trust_after_days))
+    query = (sa.select(_count_where(sa.and_(approved, _APPROVED_BY_MODERATOR)), _count_where(settled),
+                       _count_where(Comment.status.in_([CommentStatus.REJECTED, CommentStatus.SPAM])))
+             .select_from(Comment).join(Article, Article.id == Comment.article_id)
+             .where(Comment.author_key_hash == author_key_hash, Article.site_id == site_id,
+                    Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED, CommentStatus.SPAM])))
+    if exclude_id is not None:
+        query = query.where(Comment.id != exclude_id)
+    by_moderator, aged, rejected = db.session.execute(query).one()
+    return AuthorHistory(trusted=int(by_moderator) + int(aged), rejected=int(rejected),
+                         moderator_approvals=int(by_moderator))
 
 
 def _repeat_query(by_email: bool) -> sa.Select:

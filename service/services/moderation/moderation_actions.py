@@ -112,6 +112,7 @@ def edit_comment_text(actor: Actor, comment_id: int, body: str, *, note: str | N
     """Replace a comment's text: rendered and sanitized again, and recorded in its history."""
     comment, site_id = comment_for(actor, comment_id)
     revision = comment.revision if expected_revision is None else expected_revision
+    before = comment.body
     rendered = render_body(body)
     now = utcnow()
     result = db.session.execute(
@@ -123,7 +124,7 @@ def edit_comment_text(actor: Actor, comment_id: int, body: str, *, note: str | N
         db.session.rollback()
         raise Conflict("Someone else changed this comment first; reload to see its current state.")
     record_edit(comment, site_id, "moderator", moderator_id=actor.moderator_id,
-                note=note or "Edited by a moderator.")
+                note=note or "Edited by a moderator.", body_before=before, body_after=body)
     db.session.commit()
     db.session.refresh(comment)
     return comment

@@ -82,12 +82,14 @@ def change_status(comment: Comment, to_status: str, *, site_id: int, actor: str,
 
 
 def record_edit(comment: Comment, site_id: int, actor: str, reasons: Iterable[dict] = (),
-                moderator_id: int | None = None, note: str | None = None) -> ModerationEvent:
-    """A change of text (status unchanged): the thread's version moves, the audit log records it."""
+                moderator_id: int | None = None, note: str | None = None, *,
+                body_before: str | None = None, body_after: str | None = None) -> ModerationEvent:
+    """A change of text (status unchanged): the thread's version moves, the audit log records it
+    with the text before and after."""
     bump_article(comment.article_id)
     status = comment.status.value
     event = ModerationEvent(comment_id=comment.id, site_id=site_id, actor=actor, moderator_id=moderator_id,
                             action="edit", from_status=status, to_status=status, reasons=list(reasons),
-                            note=note)
+                            note=note, body_before=body_before, body_after=body_after)
     db.session.add(event)
     return event
