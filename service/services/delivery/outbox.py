@@ -131,7 +131,9 @@ def _prepare(message: OutboxMessage):
     """A callable that makes the attempt, or a Result when there is nothing to attempt."""
     if message.kind == "webhook":
         hook = db.session.get(Webhook, message.webhook_id) if message.webhook_id else None
-        if hook is None or not hook.active:
+        if hook is None or hook.deleted_at is not None:
+            return Result(ok=False, error="The webhook was removed.", permanent=True)
+        if not hook.active:
             return Result(ok=False, error="The webhook was disabled.", permanent=True)
         url, secret, delivery = hook.url, hook.secret, message.id
         event, payload = message.event, dict(message.payload)
