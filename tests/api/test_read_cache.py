@@ -125,7 +125,8 @@ def test_submitting_reads_only_the_sites_version_while_it_is_unchanged(make_app)
     assert _submit(client, "first").status_code == 201
     responses = []
     statements = _site_statements(app, lambda: responses.append(_submit(client, "second")))
-    assert [" ".join(s.split()) for s in statements] == ["SELECT site.config_version FROM site WHERE site.id = ?"]
+    assert [" ".join(s.split()).split(" = ")[0] for s in statements] == [
+        "SELECT site.config_version FROM site WHERE site.id"]
     assert responses[0].status_code == 201
     assert responses[0].headers["Access-Control-Allow-Origin"] == "https://blog.example"
 
