@@ -59,7 +59,8 @@ def _outcome(decision: Decision, body_print: str) -> Outcome:
 
 
 def refuse_if_closed(policy: Policy, article: Article | CommentTarget, now: datetime) -> None:
-    if is_article_closed(policy, article.created_at, article.closed, now):
+    # An imported article's age counts from its original publication, not from its import.
+    if is_article_closed(policy, article.published_at or article.created_at, article.closed, now):
         raise Forbidden("Comments are closed on this article.")
 
 
