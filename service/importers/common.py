@@ -153,6 +153,7 @@ class Importer:
         self.alias: dict[str, str] = {}  # a parent reference -> the source key it was stored under
         self.published: dict[int, datetime] = {}  # article id -> publication date the source gives
         self.oldest: dict[int, datetime] = {}  # article id -> its oldest imported comment
+        self.dates_from_comments = True  # an article without a date given takes its oldest comment's
         self.now = utcnow()
 
     # Articles ---------------------------------------------------------------------------
@@ -299,10 +300,9 @@ class Importer:
     def _record_publication(self) -> None:
         """Each article's original publication date: the one the source gives, else its oldest
         imported comment (the article was out by then). Never replaces a date already known."""
-        dates = [{"article": article_id, "published": self.published.get(article_id, oldest)}
-                 for article_id, oldest in self.oldest.items()]
-        dates += [{"article": article_id, "published": published} for article_id, published in self.published.items()
-                  if article_id not in self.oldest]
+        fallback = self.oldest if self.dates_from_comments else {}
+        dates = [{"article": article_id, "published": published}
+                 for article_id, published in {**fallback, **self.published}.items()]
         if dates:
             db.session.execute(
                 sa.update(Article.__table__)

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+import sqlalchemy as sa
 
+from service.extensions import db
 from service.importers import import_file
+from service.models import Site
 from tests.factories import make_site
 from tests.importers.helpers import DATA, articles
 from tests.importers.test_import_isso import make_isso_db
@@ -81,3 +84,16 @@ def test_a_second_import_keeps_the_date_first_recorded(app, tmp_path):
                     encoding="utf-8")
     import_file("wordpress", str(path), "garden")
     assert articles(site)["/2021/03/tomatoes-in-march/"].published_at == datetime(2021, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def test_the_export_carries_publication_dates_to_another_instance(app, runner, tmp_path):
+    make_site("garden")
+    import_file("wordpress", str(DATA / "wordpress.xml"), "garden")
+    result = runner.invoke(args=["export", "garden"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "garden.json"
+    path.write_text(result.stdout, encoding="utf-8")
+    import_file("json", str(path), "copy")
+
+    copy = articles(db.session.execute(sa.select(Site).where(Site.slug == "copy")).scalar_one())
+    assert copy["/2021/03/tomatoes-in-march/"].published_at == datetime(2021, 3, 1, 8, 0, tzinfo=UTC)
