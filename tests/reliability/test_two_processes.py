@@ -140,3 +140,18 @@ def test_site_settings_changed_on_one_process_reach_the_others_origin_check(host
         refused = client.post("/api/v1/sites/blog/comments", headers={"Origin": "https://evil.example"},
                               json={"article": "a1", "author": "Reader", "body": "From a foreign page."})
     assert refused.status_code == 403
+
+
+def test_blocks_removed_by_a_bulk_statement_also_reach_the_other_process(hosts):
+    """A DELETE statement skips the ORM's per-row events; it still changes every site's version."""
+    first, second, admin = hosts
+    made = call(second, "POST", "/api/v1/moderation/sites/blog/blocks", admin,
+                {"kind": "email", "value": "bulk@example.org"})
+    assert made.status_code == 201
+    assert post(first, "While blocked.", "bulk@example.org").status_code == 403
+    with second.app_context():
+        from service.models import Block
+
+        db.session.execute(sa.delete(Block).where(Block.value == "bulk@example.org"))
+        db.session.commit()
+    assert post(first, "Once the block is gone.", "bulk@example.org").status_code == 201
