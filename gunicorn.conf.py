@@ -113,7 +113,13 @@ if _log_format() == "json":
 
 
 def on_starting(server):
-    """Metric files left by an earlier run would be summed with this one's: start empty."""
+    """Metric files left by an earlier run would be summed with this one's: start empty. And a
+    production start with several workers but no REDIS_URL is told that its limits multiply."""
+    if (os.environ.get("SERVICE_ENV") == "production" and not os.environ.get("REDIS_URL")
+            and server.cfg.workers > 1):
+        server.log.warning(
+            "REDIS_URL is not set and %s workers serve: each worker counts rate limits alone, so every "
+            "limit is multiplied by the number of workers (and of hosts). Set REDIS_URL.", server.cfg.workers)
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         os.makedirs(directory, exist_ok=True)

@@ -42,6 +42,9 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: limits on routes count in each process's memory instead of failing the request
+    # (submissions do the same in services/comments/rate_limits.py); back to Redis when it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     CACHE_TTL_SECONDS = 2.0  # how long a process may serve a count or thread without re-reading
     TRUSTED_PROXIES = 0  # reverse proxies in front of the service whose X-Forwarded-For is believed
     SESSION_COOKIE_SECURE = False
@@ -115,6 +118,8 @@ class Config:
         conf["WEBHOOK_ALLOW_PRIVATE"] = _bool(env.get("WEBHOOK_ALLOW_PRIVATE"), False)
         if conf["REDIS_URL"]:
             conf["RATELIMIT_STORAGE_URI"] = conf["REDIS_URL"]
+            # A Redis that hangs must cost a request a second at most, not the worker's timeout.
+            conf["RATELIMIT_STORAGE_OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
         return conf
 
 

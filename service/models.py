@@ -81,6 +81,9 @@ class Site(db.Model):
     policy: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped with every change to the site, its blocks or its webhooks (see site_versions.py):
+    # every process keys its copies of them on it.
+    config_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Article(db.Model):
@@ -100,6 +103,8 @@ class Article(db.Model):
     # Bumped with every change to the article's comments: the ETag and cache key of its thread.
     version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The original publication date, when an import knows it: close_after_days counts from it.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     site: Mapped[Site] = relationship()
 
@@ -266,6 +271,9 @@ class Webhook(db.Model):
     events: Mapped[list] = mapped_column(sa.JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Removed by an admin: hidden at once, the row itself deleted once no process can still be
+    # writing events for it (see services/delivery/webhooks.py).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboxMessage(db.Model):

@@ -55,6 +55,7 @@ def worker(once: bool, poll: float) -> None:
     while not stop.is_set():
         try:
             report = outbox.drain(stop=stop)
+            webhooks.purge_removed_webhooks()
         except OperationalError:  # the database is restarting or unreachable: wait, then retry
             log.exception("Outbox drain failed; retrying in %s s", poll)
             report = outbox.DrainReport()

@@ -97,6 +97,17 @@ def link_key(link: str, scheme: str) -> str:
         return ""
 
 
+def optional_datetime(value: str | None) -> datetime | None:
+    """A date the import can do without (an article's publication date): None when it is
+    missing, WordPress's `0000-00-00 00:00:00`, or not a date."""
+    if not value or value.startswith("0000"):
+        return None
+    try:
+        return parse_datetime(value, "")
+    except ImportFailure:
+        return None
+
+
 def parse_datetime(value: str | float | None, where: str) -> datetime:
     """ISO 8601 (`2012-05-03T10:15:30Z`, `2012-05-03 10:15:30`) or epoch seconds, as UTC."""
     try:
@@ -140,6 +151,9 @@ class Importer:
         self.forward: list[tuple[int, int, str]] = []  # (comment id, article id, parent's key)
         self.touched: set[int] = set()
         self.alias: dict[str, str] = {}  # a parent reference -> the source key it was stored under
+        self.published: dict[int, datetime] = {}  # article id -> publication date the source gives
+        self.oldest: dict[int, datetime] = {}  # article id -> its oldest imported comment
+        self.dates_from_comments = True  # an article without a date given takes its oldest comment's
         self.now = utcnow()
 
     # Articles ---------------------------------------------------------------------------
@@ -147,8 +161,9 @@ class Importer:
         return thread in self.articles
 
     def article(self, thread: str, key: str, *, where: str, title: str | None = None,
-                url: str | None = None, extra: dict | None = None) -> int:
-        """The article for the source's thread id, found by key or created."""
+                url: str | None = None, extra: dict | None = None, published: datetime | None = None) -> int:
+        """The article for the source's thread id, found by key or created. `published`, the
+        original publication date, is recorded on an article that has none yet."""
         if thread in self.articles:
             return self.articles[thread]
         key = clean_text(key)
@@ -164,6 +179,8 @@ class Importer:
         else:
             self.summary.articles_existing += 1
         self.articles[thread] = article.id
+        if published is not None:
+            self.published[article.id] = published
         return article.id
 
     # Comments ---------------------------------------------------------------------------
@@ -175,6 +192,8 @@ class Importer:
         if record.status not in STATUSES:
             raise ImportFailure(f"{record.where}: unknown status {record.status!r}")
         key = record.source_key or f"{self.source}:{record.ref}"
+        if article_id not in self.oldest or record.created_at < self.oldest[article_id]:
+            self.oldest[article_id] = record.created_at
         self.pending.append((record, article_id, key[:200]))
         if len(self.pending) >= BATCH:
             self._flush()
@@ -275,7 +294,20 @@ class Importer:
                 updates = []
         self._apply(updates)
         self._recount()
+        self._record_publication()
         return self.summary
+
+    def _record_publication(self) -> None:
+        """Each article's original publication date: the one the source gives, else its oldest
+        imported comment (the article was out by then). Never replaces a date already known."""
+        fallback = self.oldest if self.dates_from_comments else {}
+        dates = [{"article": article_id, "published": published}
+                 for article_id, published in {**fallback, **self.published}.items()]
+        if dates:
+            db.session.execute(
+                sa.update(Article.__table__)
+                .where(Article.__table__.c.id == sa.bindparam("article"), Article.__table__.c.published_at.is_(None))
+                .values(published_at=sa.bindparam("published", type_=Article.published_at.type)), dates)
 
     def _recount(self) -> None:
         """Counters from the rows themselves (an offline command can afford the COUNTs)."""

@@ -1,7 +1,7 @@
 """Disqus XML export -> comments.
 
 The export lists <category>, then <thread> elements (dsq:id, <id> the page's identifier,
-<link>, <title>, <isClosed>), then <post> elements (dsq:id, <message> as HTML, <createdAt>,
+<link>, <title>, <isClosed>, <createdAt>: the page's publication date), then <post> elements (dsq:id, <message> as HTML, <createdAt>,
 <author> with <name> and <email>, <ipAddress>, <isDeleted>, <isSpam>, and references
 <thread dsq:id>, <parent dsq:id>). Articles are created only for threads that have posts.
 Spam stays spam, deleted posts come in as deleted (so replies keep their place), everything
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
-from service.importers.common import ImportFailure, Importer, SourceComment, link_key, parse_datetime
+from service.importers.common import ImportFailure, Importer, SourceComment, link_key, optional_datetime, parse_datetime
 from service.importers.html_text import html_to_text
 from service.importers.xml_stream import children, iter_ended, local, text_of
 
@@ -55,7 +55,8 @@ def read(path: str, importer: Importer, *, key: str = "path",
             article_key = thread_key(link, text_of(found, "id"), key)
             if not article_key:
                 raise ImportFailure(f"line {ended.line}: <thread dsq:id=\"{ref}\"> has no <link>")
-            threads[ref] = (article_key, text_of(found, "title"), link, _true(text_of(found, "isClosed")))
+            threads[ref] = (article_key, text_of(found, "title"), link, _true(text_of(found, "isClosed")),
+                            optional_datetime(text_of(found, "createdAt")))
         else:
             _post(importer, threads, ended.elem, found, ended.line)
 
@@ -71,9 +72,9 @@ def _post(importer: Importer, threads: dict, elem: Element, found: dict, line: i
     if not importer.has_article(thread):
         if thread not in threads:
             raise ImportFailure(f"{where} refers to thread {thread!r}, which no <thread> before it declares")
-        article_key, title, link, closed = threads[thread]
+        article_key, title, link, closed, published = threads[thread]
         importer.article(thread, article_key, where=where, title=title, url=link,
-                         extra={"closed": True} if closed else None)
+                         extra={"closed": True} if closed else None, published=published)
     author = children(found["author"]) if "author" in found else {}
     if _true(text_of(found, "isSpam")):
         status = "spam"

@@ -2,7 +2,7 @@
 
     {"format": "comment-service-export", "version": 1, "exported_at": "...",
      "site": {"slug", "name", "origins", "policy", "settings", "created_at"},
-     "articles": [{"key", "url", "title", "closed", "mode", "created_at"}, ...],
+     "articles": [{"key", "url", "title", "closed", "mode", "created_at", "published_at"}, ...],
      "comments": [{"id", "article", "parent_id", "status", "author", "email", "website", "body",
                    "body_html", "created_at", "updated_at", "edited_at", "ip_hash", "user_agent",
                    "notify_replies", "author_key_hash", "source_key"}, ...]}
@@ -55,7 +55,7 @@ def export_site(slug: str, out: TextIO) -> dict[str, int]:
                        "created_at": _iso(site.created_at)}}
     out.write(_dumps(header)[:-1] + ',\n"articles":[')
     articles = _write_rows(out, sa.select(Article.key, Article.url, Article.title, Article.closed, Article.mode,
-                                          Article.created_at)
+                                          Article.created_at, Article.published_at)
                            .where(Article.site_id == site.id).order_by(Article.id), _article_dict)
     out.write('\n],\n"comments":[')
     comments = _write_rows(out, sa.select(Comment, Article.key).join(Article, Comment.article_id == Article.id)
@@ -80,7 +80,7 @@ def _write_rows(out: TextIO, statement, convert: Callable) -> int:
 
 def _article_dict(row) -> dict:
     return {"key": row.key, "url": row.url, "title": row.title, "closed": row.closed, "mode": row.mode,
-            "created_at": _iso(row.created_at)}
+            "created_at": _iso(row.created_at), "published_at": _iso(row.published_at)}
 
 
 def _comment_dict(row) -> dict:
@@ -142,6 +142,7 @@ def create_site_from(slug: str, data: dict) -> Site:
 
 
 def read(path: str, importer: Importer, *, progress: Callable[[int], None] = lambda n: None) -> None:
+    importer.dates_from_comments = False  # the export says which articles have a publication date
     with _open(path) as stream:
         reader = JsonObjectReader(stream, progress)
         for name in reader.members():
@@ -164,8 +165,9 @@ def _article(importer: Importer, line: int, item) -> None:
         extra["mode"] = item["mode"]
     if item.get("created_at"):
         extra["created_at"] = parse_datetime(item["created_at"], where)
+    published = parse_datetime(item["published_at"], where) if item.get("published_at") else None
     importer.article(item["key"], item["key"], where=where, title=_text(item.get("title")),
-                     url=_text(item.get("url")), extra=extra)
+                     url=_text(item.get("url")), extra=extra, published=published)
 
 
 def _text(value) -> str | None:

@@ -1,7 +1,7 @@
 """WordPress export (WXR) -> comments.
 
 A WXR file is RSS: each <item> (a post or page: <title>, <link>, <wp:post_id>, <wp:post_name>,
-<wp:comment_status>) carries its comments as <wp:comment> children (<wp:comment_id>,
+<wp:comment_status>, <wp:post_date_gmt>: its publication date) carries its comments as <wp:comment> children (<wp:comment_id>,
 <wp:comment_author>, <wp:comment_author_email>, <wp:comment_author_url>,
 <wp:comment_author_IP>, <wp:comment_date_gmt>, <wp:comment_content>, <wp:comment_approved>,
 <wp:comment_type>, <wp:comment_parent>). WordPress stores comment text with bare newlines and
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from service.importers.common import ImportFailure, Importer, SourceComment, link_key, parse_datetime
+from service.importers.common import (ImportFailure, Importer, SourceComment, link_key, optional_datetime,
+                                      parse_datetime)
 from service.importers.html_text import html_to_text
 from service.importers.xml_stream import children, iter_ended, text_of
 
@@ -55,8 +56,9 @@ def _article(importer: Importer, item, where: str, scheme: str) -> str:
         if not article_key:
             raise ImportFailure(f"{where} is inside <item> {post_id} which has no <link> (try --key id)")
         closed = text_of(found, "comment_status") == "closed"
+        published = optional_datetime(text_of(found, "post_date_gmt")) or optional_datetime(text_of(found, "post_date"))
         importer.article(post_id, article_key, where=where, title=text_of(found, "title"),
-                         url=text_of(found, "link"), extra={"closed": True} if closed else None)
+                         url=text_of(found, "link"), extra={"closed": True} if closed else None, published=published)
     return post_id
 
 

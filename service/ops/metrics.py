@@ -64,6 +64,24 @@ class QueueCollector:
         yield family
 
 
+class RedisCollector:
+    """Whether the shared store (REDIS_URL) answers, asked at scrape time; nothing without one.
+    While it is 0 every process counts rate limits in its own memory (see rate_limits.py)."""
+
+    NAME = "comment_service_redis_up"
+    HELP = "1 when Redis (REDIS_URL) answers, 0 while rate limits fall back to each process's memory."
+
+    def describe(self):
+        return [GaugeMetricFamily(self.NAME, self.HELP)]
+
+    def collect(self):
+        if not current_app.config.get("REDIS_URL"):
+            return
+        from service.ops.readiness import redis_answers
+
+        yield GaugeMetricFamily(self.NAME, self.HELP, value=1.0 if redis_answers() else 0.0)
+
+
 class Metrics:
     """One app's metric objects (each app has its own registry, so tests start from zero)."""
 
@@ -79,7 +97,12 @@ class Metrics:
             ["decision"], registry=self.registry)
         for decision in DECISIONS:  # every series present from the start, at zero
             self.submissions.labels(decision)
+        self.memory_limit_checks = Counter(
+            "comment_service_rate_limit_memory_checks",
+            "Submissions whose rate limits were counted in this process's memory because Redis did not answer.",
+            registry=self.registry)
         self.registry.register(QueueCollector())
+        self.registry.register(RedisCollector())
         if not multiprocess_dir:
             ProcessCollector(registry=self.registry)  # memory and CPU of this one process
         self._series: dict[tuple[str, str, str], object] = {}
@@ -98,6 +121,7 @@ class Metrics:
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self.multiprocess_dir)
         registry.register(QueueCollector())
+        registry.register(RedisCollector())
         return generate_latest(registry)
 
 
@@ -106,6 +130,12 @@ def count_submission(status: str) -> None:
     metrics = current_app.extensions.get(EXTENSION)
     if metrics is not None:
         metrics.submissions.labels(status).inc()
+
+
+def count_memory_limit_check() -> None:
+    metrics = current_app.extensions.get(EXTENSION)
+    if metrics is not None:
+        metrics.memory_limit_checks.inc()
 
 
 def _check_multiprocess(directory: str | None) -> None:

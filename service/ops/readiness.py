@@ -1,5 +1,6 @@
 """Is this process ready for traffic: does the database answer, is its schema the one this code
-was written for (the Alembic head) or newer, and does Redis answer when it is configured?
+was written for (the Alembic head) or newer? And does Redis answer when it is configured: a Redis
+that does not is reported as `"redis": "degraded"`, but the process stays ready.
 
 Behind (code newer than the schema) is not ready: a new version must not take traffic before
 `flask db upgrade` has run.
@@ -114,13 +115,20 @@ def check() -> Readiness:
         log.warning("readiness: database unreachable: %s", exc.__class__.__name__, exc_info=True)
         return Readiness(False, "The database does not answer.", {"error": exc.__class__.__name__})
     verdict = _schema_verdict(current, scripts)
-    if verdict.ready and current_app.config.get("REDIS_URL") and not _redis_answers():
-        return Readiness(False, "Redis (REDIS_URL, the shared rate-limit store) does not answer.",
-                         verdict.details)
+    if current_app.config.get("REDIS_URL"):
+        # Without Redis every process still serves, counting rate limits in its own memory: taking
+        # every host out of the load balancer at once would turn a degraded store into an outage.
+        if redis_answers():
+            verdict.details["redis"] = "ok"
+        else:
+            verdict.details["redis"] = "degraded"
+            if verdict.ready:
+                verdict.reason += (" Redis (REDIS_URL, the shared rate-limit store) does not answer: each "
+                                   "process counts rate limits alone until it does.")
     return verdict
 
 
-def _redis_answers() -> bool:
+def redis_answers() -> bool:
     import redis  # only where Redis is configured: the client library is ~6 MiB per worker
 
     # A client of our own: the rate limiter's storage exists only when rate limits are on.

@@ -117,12 +117,15 @@ def test_readyz_is_503_when_postgresql_refuses_and_says_nothing_of_the_url():
 
 
 @pytest.mark.parametrize("rate_limits", [False, True])
-def test_readyz_is_503_when_the_configured_redis_does_not_answer(make_app, rate_limits):
+def test_readyz_stays_200_and_says_redis_is_degraded_when_it_does_not_answer(make_app, rate_limits):
+    # Every host would fail at once: limits fall back to each process's memory instead.
     app = make_app(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
                    RATELIMIT_ENABLED=rate_limits)
     response = app.test_client().get("/readyz")
-    assert response.status_code == 503
-    assert response.json["reason"] == "Redis (REDIS_URL, the shared rate-limit store) does not answer."
+    assert response.status_code == 200
+    assert response.json["status"] == "ready" and response.json["redis"] == "degraded"
+    assert response.json["reason"].endswith("Redis (REDIS_URL, the shared rate-limit store) does not answer: "
+                                            "each process counts rate limits alone until it does.")
 
 
 def test_readyz_is_200_when_the_configured_redis_answers(make_app):

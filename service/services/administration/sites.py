@@ -14,6 +14,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from service.errors import Conflict, NotFound, Unprocessable
 from service.extensions import db
 from service.models import Site
+from service.services.administration.site_versions import current_version
 from service.services.comments import read_cache
 
 MODES = ("pre", "post", "first-time")
@@ -39,11 +40,11 @@ def get_site(slug: str) -> Site:
 
 
 def public_site(slug: str) -> Site:
-    """The site as the public routes see it (submitting a comment, the CORS check): read from
-    the database at most once per CACHE_TTL_SECONDS in each process, so a change made through
-    another process reaches readers within that time, as counts do, and one made through this
-    process at once. Nothing changes a site through this object: `get_site` reads the row as
-    it is now, for every route that may write it."""
+    """The site as the public routes see it (submitting a comment, the CORS check): each
+    process keeps a copy of the row per configuration version, and reads that version by
+    primary key on every call, so a change made through any process applies from the next
+    request. Nothing changes a site through this object: `get_site` reads the row as it is now,
+    for every route that may write it."""
     if not SLUG.fullmatch(slug):
         raise NotFound(f"No site {slug!r}.")
     site_id = read_cache.site_id(slug, lambda: _site_id(slug))
@@ -51,7 +52,11 @@ def public_site(slug: str) -> Site:
     held = session.info.setdefault("sites", {})
     site = held.get(site_id)
     if site is None or site not in session:
-        site = held[site_id] = _attach(read_cache.remember(("site-row", site_id), lambda: _site_row(slug, site_id)))
+        version = current_version(site_id)
+        if version is None:
+            raise NotFound(f"No site {slug!r}.")
+        row = read_cache.remember(("site-row", site_id), lambda: _site_row(slug, site_id), version)
+        site = held[site_id] = _attach(row)
     return site
 
 

@@ -41,9 +41,11 @@ class CommentTarget:
     mode: str | None
     closed: bool
     created_at: datetime
+    published_at: datetime | None = None
 
 
-_TARGET_BY_KEY = (sa.select(Article.id, Article.key, Article.mode, Article.closed, Article.created_at)
+_TARGET_BY_KEY = (sa.select(Article.id, Article.key, Article.mode, Article.closed, Article.created_at,
+                            Article.published_at)
                   .where(Article.site_id == sa.bindparam("site"), Article.key == sa.bindparam("key")))
 
 

@@ -4,6 +4,9 @@
 - Counts: kept for CACHE_TTL_SECONDS, then dropped. Another process's approval shows within
   that time; this process's own writes clear the counts at once (every change passes through
   `bump_article`).
+- Site rows, blocks and webhooks on the write path: keyed on the site's `config_version`, read
+  on every request (one primary-key lookup), so a change made through any process applies on
+  the next request everywhere (see services/administration/site_versions.py).
 - Rendered threads and pages: one slot per rendering (article, language, order, page...),
   holding the article's `version` it was built from. Every transaction that changes the
   article's comments increments that version, which is read from the database on every request
@@ -88,7 +91,7 @@ class ReadCache:
         self.site_ids = LRU(1024)
         self.counts = LRU(10_000)  # (site_id, key) -> (expires_at, count); see get_counts
         self.rendered = LRU(2_000)  # (kind, ids, variant...) -> (version, bytes or str)
-        self.remembered = LRU(1024)  # site settings, blocks, webhooks: (kind, id) -> (None, expires_at, value)
+        self.remembered = LRU(1024)  # site rows, blocks, webhooks: (kind, id) -> (version, expires_at, value)
         self.pages = LRU(64, max_weight=2 * 1024 * 1024)  # moderator pages: key -> (version, expires_at, value)
 
 
@@ -144,9 +147,10 @@ def get_counts(site_id: int, keys: list[str], load: Callable[[list[str]], dict[s
     return {key: found[key] for key in keys}
 
 
-def remember(key: tuple, load: Callable[[], T]) -> T:
-    """A value that may be up to CACHE_TTL_SECONDS old (site settings, for instance)."""
-    return _for_ttl(cache().remembered, key, None, load)
+def remember(key: tuple, load: Callable[[], T], version: Hashable = None) -> T:
+    """A value that may be up to CACHE_TTL_SECONDS old; given the `version` of what it is read
+    from (a site's config_version, read on every request), never older than that version."""
+    return _for_ttl(cache().remembered, key, version, load)
 
 
 def remember_page(key: tuple, version: Hashable, render: Callable[[], T]) -> T:

@@ -32,6 +32,7 @@ from flask import current_app
 from service.extensions import db
 from service.models import Article, Comment, ModerationEvent, Moderator, OutboxMessage, Site, Webhook, \
     moderator_site, utcnow
+from service.services.administration.site_versions import current_version
 from service.services.comments import read_cache
 from service.services.comments.articles import on_site_origins
 from service.services.delivery import addresses, subscriptions
@@ -133,16 +134,24 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _active_webhooks(site_id: int) -> tuple[WebhookSubscription, ...]:
-    """The site's active subscriptions, read at most once per CACHE_TTL_SECONDS: every comment
-    asks, and subscriptions change rarely (a change reaches every process within the TTL)."""
+    """The site's active subscriptions. Every comment asks, so a process keeps them per site
+    configuration version, which every webhook change bumps: the version comes with the site
+    this request already read (public_site reads it on every request), else it is read here.
+    A removal that commits while this transaction runs still finds the webhook's row, which is
+    deleted only later (see services/delivery/webhooks.py), so the outbox rows are accepted and
+    the worker drops them."""
+    held = db.session.info.get("sites", {}).get(site_id)
+    version = held.config_version if held is not None else current_version(site_id)
+
     def load() -> tuple[WebhookSubscription, ...]:
         rows = db.session.execute(
             sa.select(Webhook.id, Webhook.events)
-            .where(Webhook.site_id == site_id, Webhook.active.is_(True)).order_by(Webhook.id)
+            .where(Webhook.site_id == site_id, Webhook.active.is_(True), Webhook.deleted_at.is_(None))
+            .order_by(Webhook.id)
         ).all()
         return tuple(WebhookSubscription(row.id, frozenset(row.events or ())) for row in rows)
 
-    return read_cache.remember(("webhooks", site_id), load)
+    return read_cache.remember(("webhooks", site_id), load, version)
 
 
 def subscriptions_changed(site_id: int) -> None:

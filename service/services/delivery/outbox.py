@@ -7,11 +7,12 @@ Why an outbox table drained by a worker command, not a delivery thread in each w
 - claims are leases taken with a conditional UPDATE (and `FOR UPDATE SKIP LOCKED` on
   PostgreSQL), so any number of workers on any number of machines make exactly one delivery
   attempt at a time for each message, and a worker that dies mid-attempt only delays it until
-  its lease runs out;
+  its lease runs out (at most LEASE after the worker's last renewal: under a minute);
 - web processes come and go with the load (gunicorn recycles them); a delivery thread in each
   would multiply the work and die with them.
 
-Delivery is at least once: receivers deduplicate on the `X-Comments-Delivery` header.
+Delivery is at least once: receivers deduplicate on the `X-Comments-Delivery` header, which is
+the message's id, so an attempt repeated after a crash carries the same one.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ from service.services.delivery import outgoing_mail
 BACKOFF_SECONDS = (30, 120, 600, 3600, 6 * 3600)
 MAX_ATTEMPTS = len(BACKOFF_SECONDS) + 1
 JITTER = 0.25  # up to 25 % more, so messages that failed together do not retry together
-LEASE = timedelta(minutes=5)  # far longer than one attempt can take (timeouts are 10-15 s)
-BATCH = 20
+# A claim is a lease on a few messages, renewed before each attempt: a worker killed mid-batch
+# holds its messages for at most LEASE after its last renewal, so with the worker's poll
+# (5 s by default) another worker delivers them within a minute. One attempt's timeouts are
+# 10-15 s, well inside the lease.
+LEASE = timedelta(seconds=45)
+BATCH = 5
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +101,27 @@ def drain(now: datetime | None = None, stop: threading.Event | None = None, limi
         batch = claim(moment)
         if not batch:
             break
-        for message_id, attempt in batch:
+        for position, (message_id, attempt) in enumerate(batch):
+            if position:
+                renew(batch[position:], now or utcnow())
             outcome = deliver_one(message_id, attempt, moment)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
+
+
+_RENEW = (sa.update(OutboxMessage)
+          .where(OutboxMessage.id == sa.bindparam("message_id"), OutboxMessage.status == "pending",
+                 OutboxMessage.attempts == sa.bindparam("attempt"))
+          .values(next_attempt_at=sa.bindparam("until", type_=OutboxMessage.next_attempt_at.type)))
+
+
+def renew(claimed: list[tuple[int, int]], now: datetime) -> None:
+    """Extend this worker's lease on the messages it still holds (fenced by the attempt number,
+    like every write of a claim), so that only a dead worker's messages fall due again."""
+    until = now + LEASE
+    db.session.connection().execute(
+        _RENEW, [{"message_id": message_id, "attempt": attempt, "until": until} for message_id, attempt in claimed])
+    db.session.commit()
 
 
 def deliver_one(message_id: int, attempt: int, now: datetime) -> str:
@@ -131,7 +153,9 @@ def _prepare(message: OutboxMessage):
     """A callable that makes the attempt, or a Result when there is nothing to attempt."""
     if message.kind == "webhook":
         hook = db.session.get(Webhook, message.webhook_id) if message.webhook_id else None
-        if hook is None or not hook.active:
+        if hook is None or hook.deleted_at is not None:
+            return Result(ok=False, error="The webhook was removed.", permanent=True)
+        if not hook.active:
             return Result(ok=False, error="The webhook was disabled.", permanent=True)
         url, secret, delivery = hook.url, hook.secret, message.id
         event, payload = message.event, dict(message.payload)

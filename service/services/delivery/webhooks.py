@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from service.delivery.webhooks import target_problem
 from service.errors import NotFound, field_error
 from service.extensions import db
-from service.models import DeliveryAttempt, OutboxMessage, Site, Webhook
+from service.models import DeliveryAttempt, OutboxMessage, Site, Webhook, utcnow
 from service.services.delivery.events import EVENTS, subscriptions_changed
 
 SECRET_MIN, SECRET_MAX = 16, 128
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
+# Far longer than any request's transaction (gunicorn kills a request after 30 s).
+REMOVED_KEPT = timedelta(minutes=10)
 
 
 @dataclass
@@ -51,25 +54,50 @@ def create_webhook(site: Site, url: str, events: list[str] | tuple[str, ...] = (
 
 def list_webhooks(site: Site) -> list[Webhook]:
     return list(db.session.execute(
-        sa.select(Webhook).where(Webhook.site_id == site.id).order_by(Webhook.id)
+        sa.select(Webhook).where(Webhook.site_id == site.id, Webhook.deleted_at.is_(None)).order_by(Webhook.id)
     ).scalars())
 
 
 def get_webhook(webhook_id: int, site: Site | None = None) -> Webhook:
     webhook = db.session.get(Webhook, webhook_id)
-    if webhook is None or (site is not None and webhook.site_id != site.id):
+    if (webhook is None or webhook.deleted_at is not None
+            or (site is not None and webhook.site_id != site.id)):
         raise NotFound(f"No webhook {webhook_id}" + (f" on site {site.slug!r}." if site else "."))
     return webhook
 
 
 def delete_webhook(webhook_id: int, site: Site | None = None) -> Webhook:
-    """Remove a webhook; its queued deliveries and their log go with it (ON DELETE CASCADE)."""
+    """Remove a webhook with its queued deliveries and their log.
+
+    The row itself stays, hidden and inactive, for REMOVED_KEPT: a request on another process
+    that read the site's webhooks just before this commits may still write an event for it, and
+    deleting the row at once would make the foreign key refuse that reader's comment. Such a
+    late event is dropped by the worker; the row (with anything that still points at it) is
+    deleted by the next removal or worker pass after REMOVED_KEPT.
+    """
     webhook = get_webhook(webhook_id, site)
     site_id = webhook.site_id
-    db.session.delete(webhook)
+    webhook.active = False
+    webhook.deleted_at = utcnow()
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.webhook_id == webhook.id)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
     subscriptions_changed(site_id)
+    purge_removed_webhooks()
     return webhook
+
+
+def purge_removed_webhooks(now: datetime | None = None) -> int:
+    """Delete the rows of webhooks removed more than REMOVED_KEPT ago; how many went."""
+    cutoff = (now or utcnow()) - REMOVED_KEPT
+    # Looked up first: the worker asks on every pass, and a bulk DELETE bumps every site's version.
+    ids = list(db.session.execute(sa.select(Webhook.id).where(Webhook.deleted_at.is_not(None),
+                                                                Webhook.deleted_at < cutoff)).scalars())
+    if ids:
+        db.session.execute(sa.delete(Webhook).where(Webhook.id.in_(ids))
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+    return len(ids)
 
 
 def deliveries(site: Site, limit: int = 50, status: str | None = None) -> list[Delivery]:

@@ -38,7 +38,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3) -> Backt
     repeat): the text, links, author and blocks are judged again.
     """
     report = BacktestReport()
-    blocks = _blocks(site.id)
+    blocks = _blocks(site)
     last_id = 0
     while True:
         rows = db.session.execute(

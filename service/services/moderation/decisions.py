@@ -67,7 +67,8 @@ def _outcome(decision: Decision, body_print: str) -> Outcome:
 
 
 def refuse_if_closed(policy: Policy, article: Article | CommentTarget, now: datetime) -> None:
-    if is_article_closed(policy, article.created_at, article.closed, now):
+    # An imported article's age counts from its original publication, not from its import.
+    if is_article_closed(policy, article.published_at or article.created_at, article.closed, now):
         raise Forbidden("Comments are closed on this article.")
 
 
@@ -132,7 +133,7 @@ def gather_facts(site: Site, policy: Policy, draft: Draft, author_key_hash: str 
         author_approved=history.trusted,
         author_rejected=history.rejected,
         duplicate_recent=_is_repeat(site.id, policy, draft, body_print, now, exclude_id),
-        blocks=_blocks(site.id),
+        blocks=_blocks(site),
         moderator_approvals=history.moderator_approvals,
     )
 
@@ -213,16 +214,18 @@ def _is_repeat(site_id: int, policy: Policy, draft: Draft, body_print: str, now:
     return db.session.connection().execute(_REPEAT[bool(draft.email)], params).first() is not None
 
 
-def _blocks(site_id: int) -> tuple[BlockFact, ...]:
-    """The site's blocks, read at most once per CACHE_TTL_SECONDS per process (every submission
-    asks); this process's own block changes are seen at once (see forget_blocks)."""
+def _blocks(site: Site) -> tuple[BlockFact, ...]:
+    """The site's blocks, kept per process for the site's configuration version (which every
+    block change bumps), so a block made through any process applies from the next request."""
+    site_id = site.id
+
     def load() -> tuple[BlockFact, ...]:
         rows = db.session.execute(
             sa.select(Block.kind, Block.value, Block.expires_at).where(Block.site_id == site_id)
         ).all()
         return tuple(BlockFact(kind, value, expires_at) for kind, value, expires_at in rows)
 
-    return read_cache.remember(("blocks", site_id), load)
+    return read_cache.remember(("blocks", site_id), load, site.config_version)
 
 
 def forget_blocks(site_id: int) -> None:
