@@ -49,6 +49,10 @@ class Policy:
     hold_shouting: bool = True
     flags_to_review: int = 3
     hide_flagged: bool = False
+    spam_filter: bool = True
+    spam_threshold: float | None = None  # None: the model's own threshold
+    spam_max_false_holds: float = 0.02
+    hold_contact_details: bool = True
 
     def __post_init__(self) -> None:
         for name in ("banned_words", "suspect_words", "blocked_domains", "disposable_domains"):
@@ -203,6 +207,12 @@ class PolicySchema(Schema):
     hold_shouting = _StrictBoolean()
     flags_to_review = _count(1, 1000)
     hide_flagged = _StrictBoolean()
+    spam_filter = _StrictBoolean()
+    spam_threshold = _StrictNumber(allow_nan=False, allow_none=True,
+                                   validate=validate.Range(0.01, 0.999, error="Must be between {min} and {max}."))
+    spam_max_false_holds = _StrictNumber(allow_nan=False,
+                                         validate=validate.Range(0.001, 0.5, error="Must be between {min} and {max}."))
+    hold_contact_details = _StrictBoolean()
 
     @validates_schema
     def _check_bounds(self, data: dict, **kwargs) -> None:

@@ -9,6 +9,8 @@ import gzip
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from .spam_features import FEATURE_VERSION, describe
 
@@ -95,3 +97,15 @@ def _top_features(weighed: list[tuple[float, str]], top: int) -> tuple[str, ...]
     if len(chosen) < 3:
         chosen += [f for w, f in pushing if f.startswith("c:") and f not in chosen][:3 - len(chosen)]
     return tuple(chosen)
+
+
+BASE_MODEL = Path(__file__).with_name("spam_base_model.json.gz")
+
+
+@cache
+def base_model() -> SpamModel | None:
+    """The model shipped in the package (version 0), rebuilt by `flask --app wsgi spam build-base`."""
+    try:
+        return SpamModel.from_bytes(BASE_MODEL.read_bytes(), version=0)
+    except FileNotFoundError:
+        return None

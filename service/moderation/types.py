@@ -61,6 +61,9 @@ class Facts:
     author_rejected: int = 0
     duplicate_recent: bool = False
     blocks: tuple[Block, ...] = ()
+    moderator_approvals: int = 0
+    # The learned spam filter's current model (a `spam_model.SpamModel`), None when none is loaded.
+    spam_model: object | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -116,7 +115,6 @@ def fit(examples: list[Example], *, max_false_holds: float = 0.02, seed: int = S
     table, bias = _fit_weights(feature_lists, labels, weights, seed)
     recall, false = held_shares(oof, labels, threshold)
     meta = {
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "examples": len(examples), "spam": sum(labels),
         "sources": dict(sorted(Counter(e.source for e in examples).items())),
         "cv_recall": round(recall, 4), "cv_false_holds": round(false, 4),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from service.errors import Forbidden
 from service.extensions import db
 from service.form_tokens import fill_seconds
-from service.models import Article, Block, Comment, CommentStatus, Site, utcnow
+from service.models import Article, Block, Comment, CommentStatus, ModerationEvent, Site, utcnow
 from service.moderation import engine
 from service.moderation.policy import Policy, is_article_closed
 from service.moderation.sanitize import RenderedBody, render_body
@@ -21,6 +21,7 @@ from service.moderation.types import Decision, Draft, Facts
 from service.services.comments import read_cache
 from service.services.comments.articles import CommentTarget
 from service.services.comments.rate_limits import enforce_submission_limits
+from service.services.moderation.spam_filter import current_model
 
 MESSAGES = {
     "approved": "Your comment is published.",
@@ -69,12 +70,25 @@ def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: 
     now = utcnow()
     refuse_if_closed(policy, article, now)
     enforce_submission_limits(site.id, policy, ip_hash, data.get("email"))
-    draft = Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
-                  ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
-                  fill_seconds=fill_seconds(data.get("form_token")))
+    draft = build_draft(data, rendered, ip_hash)
     body_print = fingerprint(draft.body)
     facts = gather_facts(site, policy, draft, author_key_hash, now, body_print)
     return _outcome(engine.decide(draft, facts, policy), body_print)
+
+
+def build_draft(data: dict, rendered: RenderedBody, ip_hash: str) -> Draft:
+    """What the engine sees of a submission's fields."""
+    return Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
+                 ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
+                 fill_seconds=fill_seconds(data.get("form_token")))
+
+
+def screen_first_comment(data: dict, model, policy: Policy) -> Decision:
+    """The decision for a first-time anonymous submission of `data` (body, author, optional
+    email and website), with no blocks and no history: what `spam evaluate` and the evaluation
+    measure, through the same draft and engine as a submission."""
+    draft = build_draft({**data, "form_token": None}, render_body(data["body"]), "")
+    return engine.decide(draft, Facts(now=utcnow(), spam_model=model), policy)
 
 
 def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendered: RenderedBody) -> Outcome:
@@ -112,6 +126,8 @@ def gather_facts(site: Site, policy: Policy, draft: Draft, author_key_hash: str 
         author_rejected=rejected,
         duplicate_recent=_is_repeat(site.id, policy, draft, body_print, now, exclude_id),
         blocks=_blocks(site.id),
+        moderator_approvals=_moderator_approvals(site.id, author_key_hash) if approved else 0,
+        spam_model=current_model() if policy.spam_filter else None,
     )
 
 
@@ -134,6 +150,21 @@ def _author_history(site_id: int, author_key_hash: str | None) -> tuple[int, int
     counts = {status: n for status, n in rows}
     approved = counts.get(CommentStatus.APPROVED, 0)
     return approved, counts.get(CommentStatus.REJECTED, 0) + counts.get(CommentStatus.SPAM, 0)
+
+
+def _moderator_approvals(site_id: int, author_key_hash: str | None) -> int:
+    """The author's comments on this site that a moderator approved (trust given by a person,
+    not earned from the rules alone)."""
+    if not author_key_hash:
+        return 0
+    return db.session.execute(
+        sa.select(sa.func.count(sa.distinct(Comment.id)))
+        .join(Article, Article.id == Comment.article_id)
+        .join(ModerationEvent, ModerationEvent.comment_id == Comment.id)
+        .where(Comment.author_key_hash == author_key_hash, Article.site_id == site_id,
+               Comment.status == CommentStatus.APPROVED, ModerationEvent.actor == "moderator",
+               ModerationEvent.to_status == "approved")
+    ).scalar_one()
 
 
 def _repeat_query(by_email: bool) -> sa.Select:
