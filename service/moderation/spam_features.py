@@ -88,12 +88,10 @@ def _word_features(words: list[str], prefix: str) -> list[str]:
 
 def _char_features(words: list[str]) -> list[str]:
     feats = []
-    for word in words:
+    for word in dict.fromkeys(words):  # a repeated word adds no new pieces
         padded = f" {word} "
-        for size in CHAR_SIZES:
-            if len(padded) < size:
-                break
-            feats.extend("c:" + padded[i:i + size] for i in range(len(padded) - size + 1))
+        last = len(padded)
+        feats.extend(["c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(last - size + 1)])
     return feats
 
 
@@ -122,8 +120,8 @@ def _style_features(body: str) -> list[str]:
 
 
 def spam_features(body: str, author: str = "", website: str | None = None, email: str | None = None,
-                  links: tuple[str, ...] | list[str] = ()) -> tuple[str, ...]:
-    """Every feature of one comment, sorted and without repeats (a feature is there or not)."""
+                  links: tuple[str, ...] | list[str] = ()) -> frozenset[str]:
+    """Every feature of one comment, each once (a feature is there or not)."""
     body = body[:MAX_TEXT]
     folded = _fold(body)
     words = _words(folded)
@@ -160,7 +158,7 @@ def spam_features(body: str, author: str = "", website: str | None = None, email
         feats.append("email_in_text")
     feats.extend("handle:" + name for name in contact.handles)
     feats.extend(_style_features(body))
-    return tuple(sorted(set(feats)))
+    return frozenset(feats)
 
 
 def describe(feature: str) -> str:

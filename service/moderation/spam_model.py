@@ -55,7 +55,7 @@ class SpamModel:
 
     def margin(self, features) -> float:
         get = self.weights.get
-        # Summed in the features' (sorted) order, so every process gets the same last digit.
+        # fsum is exact whatever the order, so every process gets the same last digit.
         return self.bias + math.fsum(get(f, 0.0) for f in features) * feature_scale(features)
 
     def probability(self, features) -> float:
@@ -63,8 +63,8 @@ class SpamModel:
 
     def score(self, features, top: int = 4) -> Score:
         get = self.weights.get
-        weighed = [(get(f, 0.0), f) for f in features]
-        value = sigmoid(self.bias + math.fsum(w for w, _ in weighed) * feature_scale(features))
+        weighed = [(w, f) for f in features if (w := get(f))]
+        value = sigmoid(self.bias + math.fsum([w for w, _ in weighed]) * feature_scale(features))
         return Score(value, _top_features(weighed, top))
 
     def to_dict(self) -> dict:

@@ -31,7 +31,7 @@ MIN_WEIGHT = 0.01
 FOLDS = 5
 
 
-def features_of(example: Example) -> tuple[str, ...]:
+def features_of(example: Example) -> frozenset[str]:
     """The features of a labelled example, computed exactly as for a submission."""
     links = render_body(example.body).links
     return spam_features(example.body, example.author, example.website, example.email, links)
@@ -47,12 +47,12 @@ class Fitted:
 class _Design:
     """Examples as a sparse matrix, each row scaled to unit length over the features seen at least MIN_COUNT times."""
 
-    def __init__(self, feature_lists: list[tuple[str, ...]]) -> None:
+    def __init__(self, feature_lists: list[frozenset[str]]) -> None:
         counts = Counter(f for feats in feature_lists for f in feats)
         self.names = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
         self.index = {name: i for i, name in enumerate(self.names)}
 
-    def matrix(self, feature_lists: list[tuple[str, ...]]) -> csr_matrix:
+    def matrix(self, feature_lists: list[frozenset[str]]) -> csr_matrix:
         rows, cols, data = [], [], []
         for row, feats in enumerate(feature_lists):
             scale = feature_scale(feats)
@@ -65,7 +65,7 @@ class _Design:
         return csr_matrix((data, (rows, cols)), shape=(len(feature_lists), len(self.names)))
 
 
-def _fit_weights(feature_lists: list[tuple[str, ...]], labels: list[bool], weights: list[float] | None,
+def _fit_weights(feature_lists: list[frozenset[str]], labels: list[bool], weights: list[float] | None,
                  seed: int) -> tuple[dict[str, float], float]:
     design = _Design(feature_lists)
     x = design.matrix(feature_lists)

@@ -71,7 +71,6 @@ def test_features_name_words_pieces_hosts_contacts_and_style():
                      "site:example.co.uk", "stld:uk", "mail:example.com", "n:win", "n_digits", "phone",
                      "exclaim"):
         assert expected in feats, expected
-    assert list(feats) == sorted(set(feats))
     assert "caps" in spam_features("THIS IS THE BEST VIDEO I HAVE EVER SEEN")
     assert "repeat" in spam_features("Sooooo good")
     assert not {"caps", "repeat", "phone"} & set(spam_features("A calm remark."))
