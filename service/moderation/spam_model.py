@@ -20,11 +20,16 @@ _READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", 
              "caps", "repeat", "flood", "exclaim")
 
 
+# Below this many features a comment counts as if it had this many: a few words say little, and
+# a short comment's every word would otherwise weigh as much as a long comment's whole text.
+# (60 measured best across videos on the corpus: fewer false holds, the same recall.)
+MIN_SCALE_FEATURES = 60
+
+
 def feature_scale(features) -> float:
     """Each comment's features count 1/sqrt(n): a long comment is not more spam for having more
-    words (the rows of the training matrix have unit length, counted over all features, known
-    to the model or not)."""
-    return 1.0 / math.sqrt(len(features)) if features else 0.0
+    words (n counts every feature, known to the model or not)."""
+    return 1.0 / math.sqrt(max(len(features), MIN_SCALE_FEATURES))
 
 
 def sigmoid(x: float) -> float:
