@@ -32,7 +32,7 @@ def _fail(exc: ServiceError) -> click.ClickException:
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Deliver what is due now (and retrain the spam model if due), then exit.")
 @click.option("--poll", default=5.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds between looks at the outbox when it is empty.")
 @with_appcontext
@@ -41,6 +41,7 @@ def worker(once: bool, poll: float) -> None:
     if once:
         report = outbox.drain()
         db.session.remove()
+        _retrain_spam_model_if_due()
         click.echo(f"Delivered {report.delivered}, retrying later {report.retrying}, failed {report.failed}.")
         return
     stop = threading.Event()

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import Comment, ModerationEvent, SpamModelVersion, SpamTrainingRun
+from service.models import Comment, ModerationEvent, Site, SpamModelVersion, SpamTrainingRun
 from service.moderation.spam_model import SpamModel
 from service.services.moderation import spam_filter
 from service.services.moderation.status import change_status
@@ -217,3 +217,20 @@ def test_overview_says_what_the_filter_did(client, app):
     client.post("/moderate/login", data={"email": "admin@example.org", "password": "correct horse battery"})
     page = client.get("/moderate/sites/blog/").get_data(as_text=True)
     assert "The learned filter held 2 comments in these 30 days;\n     moderators released 1" in page
+
+
+def test_the_worker_command_runs_a_due_training(make_app):
+    app = make_app(SPAM_RETRAIN_EVERY=2, SPAM_RETRAIN_MIN_SECONDS=3600)
+    with app.app_context():
+        site = make_site()
+        site_id = site.id
+        _decide(make_comment(site, status="pending", body="fine"), "approved")
+        app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert db.session.execute(sa.select(sa.func.count()).select_from(SpamTrainingRun)).scalar_one() == 0
+        site = db.session.get(Site, site_id)  # the command ended the session
+        _decide(make_comment(site, status="pending", body="pills"), "spam")
+        out = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert out.exit_code == 0, out.output
+        (run,) = db.session.execute(sa.select(SpamTrainingRun)).scalars().all()
+        assert (run.trigger, run.n_decisions) == ("worker", 2)
+        db.session.remove()
