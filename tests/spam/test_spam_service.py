@@ -234,3 +234,17 @@ def test_the_worker_command_runs_a_due_training(make_app):
         (run,) = db.session.execute(sa.select(SpamTrainingRun)).scalars().all()
         assert (run.trigger, run.n_decisions) == ("worker", 2)
         db.session.remove()
+
+
+def test_backtest_shows_what_the_filter_would_hold(app):
+    from service.moderation.policy import DEFAULT_POLICY
+    from service.services.moderation.backtest import backtest
+
+    site = make_site()
+    make_comment(site, status="approved", body=SPAM_TEXT)
+    make_comment(site, status="approved", body="Thanks, this fixed my build.")
+    report = backtest(site, DEFAULT_POLICY)
+    assert report.moves == {("approved", "pending"): 1, ("approved", "approved"): 1}
+    assert report.rules["spam_score"] == 1
+    ((_, _, messages),) = report.examples[("approved", "pending")]
+    assert any(m.startswith("Looks like spam (") for m in messages)
