@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A phone number: an optional +, then 9-15 digits in groups of 1-5, separated by one space,
 # dash, dot or a bracketed area code. A date (2024-01-15), a time, a decimal or a number with
@@ -91,6 +92,7 @@ def messenger_handles(text: str, phones: list[str]) -> tuple[str, ...]:
     return tuple(reached)
 
 
+@lru_cache(maxsize=64)  # the rules and the filter's features ask about the same text
 def find_contact_details(text: str) -> ContactDetails:
     if not text:
         return ContactDetails()

@@ -2,8 +2,9 @@
 
 Reject beats hold beats approve. A trusted author (enough approved comments, trust enabled)
 skips holds that only express caution about unknown authors (`rules.SOFT_HOLDS`; the learned
-filter's hold only when a moderator approved them), never a reject; the decision then records that trust released it. A filled honeypot is stored as
-spam and told "pending", so a bot learns nothing.
+filter's hold only when a moderator approved them), never a reject; the decision then records
+that trust released it. A filled honeypot is stored as spam and told "pending", so a bot
+learns nothing.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ SOFT_HOLDS = frozenset({
     "pre_moderation", "first_time_author", "suspect_word", "too_many_links", "shouting",
     "character_flood", "disposable_email", "too_fast", "missing_form_token", "contact_details",
 })
-# Holds that only an author a moderator has approved before may skip: the model and the
-# contact-details rule exist because spammers can earn automatic trust.
+# Holds that only an author a moderator approved before may skip: a spammer can earn the
+# rules' trust with one harmless comment, and the learned filter is there for what follows.
 MODERATOR_TRUST_HOLDS = frozenset({"spam_score"})
 # Reasons that mark a submission as spam rather than merely rejected.
 SPAM_CODES = frozenset({"honeypot"})
