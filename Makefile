@@ -8,7 +8,7 @@ PORT   ?= 5000
 # pytest-xdist workers: one per core by default; PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-fast bench fuzz install clean
+.PHONY: run test test-fast bench eval fuzz install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+eval: $(STAMP)
+	$(BIN)/python eval/run.py
 
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} $(BIN)/python -m pytest tests/fuzz -p no:randomly $(PYTEST_ARGS)

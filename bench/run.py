@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import databases  # noqa: E402
 import harness  # noqa: E402
 import report  # noqa: E402
+import spam_cost  # noqa: E402
 from databases import BIN, MODERATOR, ORIGIN, ROOT, env_for  # noqa: E402
 
 BATCH_PATH = "/api/v1/sites/bench/counts?" + "&".join(f"article=/post/{i}" for i in range(1, 51))
@@ -336,6 +337,7 @@ def main() -> int:
     meta["logs"] = [harness.scan_log(p) for p in sorted((out / "logs").glob("*-r*.log"))]
     (out / "meta.json").write_text(json.dumps(meta, indent=1))
     table = report.render(bench.records, meta, by_key, chosen)
+    table += "\n" + spam_cost.report(spam_cost.measure())
     (out / "table.md").write_text(table)
     print(table)
     print(f"\n[bench] done in {meta['elapsed_s']:.0f} s; raw results in {out}", file=sys.stderr)

@@ -68,6 +68,8 @@ class Config:
     LOG_LEVEL = "INFO"
     ACCESS_LOG = False  # one line per request from the app (gunicorn writes its own access log)
     WEBHOOK_ALLOW_PRIVATE = False  # True: webhooks may reach loopback and private networks (never metadata)
+    SPAM_RETRAIN_EVERY = 50  # the worker retrains the spam model after this many moderator decisions (0: never)
+    SPAM_RETRAIN_MIN_SECONDS = 3600  # and at most once in this many seconds
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -116,6 +118,8 @@ class Config:
         conf["LOG_LEVEL"] = (env.get("LOG_LEVEL") or cls.LOG_LEVEL).strip().upper()
         conf["ACCESS_LOG"] = _bool(env.get("ACCESS_LOG"), False)
         conf["WEBHOOK_ALLOW_PRIVATE"] = _bool(env.get("WEBHOOK_ALLOW_PRIVATE"), False)
+        conf["SPAM_RETRAIN_EVERY"] = _int(env, "SPAM_RETRAIN_EVERY", cls.SPAM_RETRAIN_EVERY)
+        conf["SPAM_RETRAIN_MIN_SECONDS"] = _int(env, "SPAM_RETRAIN_MIN_SECONDS", cls.SPAM_RETRAIN_MIN_SECONDS)
         if conf["REDIS_URL"]:
             conf["RATELIMIT_STORAGE_URI"] = conf["REDIS_URL"]
             # A Redis that hangs must cost a request a second at most, not the worker's timeout.

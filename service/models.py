@@ -341,3 +341,32 @@ class ThreadSubscription(db.Model):
     article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(sa.String(254))  # lowercased
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+class SpamModelVersion(db.Model):
+    """A learned spam model that was put into service; the newest row is the current one, and
+    its id is the version web workers compare with the one they hold."""
+
+    __tablename__ = "spam_model"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weights: Mapped[bytes] = mapped_column(sa.LargeBinary)  # gzip JSON, `SpamModel.to_bytes`
+    bias: Mapped[float] = mapped_column(sa.Float)
+    threshold: Mapped[float] = mapped_column(sa.Float)
+    n_decisions: Mapped[int] = mapped_column(default=0)
+    metrics: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SpamTrainingRun(db.Model):
+    """Every training of the spam model, accepted or not, and why."""
+
+    __tablename__ = "spam_training_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trigger: Mapped[str] = mapped_column(sa.String(16))  # "command" | "worker"
+    n_decisions: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    metrics: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    model_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spam_model.id", ondelete="SET NULL"))

@@ -30,6 +30,7 @@ COMMANDS = {  # command name: (module in service.cli, attribute)
     "privacy": ("privacy", "group"),
     "backup": ("backup", "command"),
     "subscriptions": ("subscriptions", "group"),
+    "spam": ("spam", "group"),
 }
 
 

@@ -1,7 +1,7 @@
 """flask --app wsgi worker | webhooks add|list|remove|deliveries | notify digest|set
 
 `worker` drains the outbox: webhook calls and notification mail written by requests in their
-own transactions (see service/services/delivery/outbox.py for why a table and a worker command rather
+own transactions, and when idle retrains the spam model once enough moderator decisions came in (see service/services/delivery/outbox.py for why a table and a worker command rather
 than a thread in each web process). Run one or more next to the web processes; stop them with
 SIGTERM, and the attempt in progress finishes first.
 """
@@ -32,7 +32,7 @@ def _fail(exc: ServiceError) -> click.ClickException:
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--once", is_flag=True, help="Deliver what is due now (and retrain the spam model if due), then exit.")
 @click.option("--poll", default=5.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds between looks at the outbox when it is empty.")
 @with_appcontext
@@ -41,6 +41,7 @@ def worker(once: bool, poll: float) -> None:
     if once:
         report = outbox.drain()
         db.session.remove()
+        _retrain_spam_model_if_due()
         click.echo(f"Delivered {report.delivered}, retrying later {report.retrying}, failed {report.failed}.")
         return
     stop = threading.Event()
@@ -65,8 +66,23 @@ def worker(once: bool, poll: float) -> None:
             log.info("Outbox: %s delivered, %s retrying, %s failed", report.delivered, report.retrying,
                      report.failed)
         else:
+            _retrain_spam_model_if_due()
             stop.wait(poll)
     click.echo("Worker stopped.")
+
+
+def _retrain_spam_model_if_due() -> None:
+    """Between deliveries: retrain the spam model after SPAM_RETRAIN_EVERY new moderator
+    decisions, at most once per SPAM_RETRAIN_MIN_SECONDS (scikit-learn is loaded on first use)."""
+    from service.spam import retrain
+
+    try:
+        retrain.train_if_due()
+    except Exception:  # a failed training must not stop mail and webhooks; the next due run retries
+        log.exception("Spam model training failed")
+        db.session.rollback()
+    finally:
+        db.session.remove()
 
 
 webhooks_group = AppGroup("webhooks", help="A site's webhooks: signed JSON calls on comment events.")

@@ -1,15 +1,16 @@
 """Runs every rule on a submission and combines their reasons into one decision.
 
 Reject beats hold beats approve. A trusted author (enough approved comments, trust enabled)
-skips holds that only express caution about unknown authors (`rules.SOFT_HOLDS`), never a
-reject; the decision then records that trust released it. A filled honeypot is stored as
-spam and told "pending", so a bot learns nothing.
+skips holds that only express caution about unknown authors (`rules.SOFT_HOLDS`; the learned
+filter's hold only when a moderator approved them), never a reject; the decision then records
+that trust released it. A filled honeypot is stored as spam and told "pending", so a bot
+learns nothing.
 """
 
 from __future__ import annotations
 
 from .policy import Policy
-from .rules import RULES, SOFT_HOLDS, SPAM_CODES
+from .rules import MODERATOR_TRUST_HOLDS, RULES, SOFT_HOLDS, SPAM_CODES
 from .types import APPROVE, HOLD, REJECT, VERDICTS, Decision, Draft, Facts, Reason
 
 _STATUS = {APPROVE: "approved", HOLD: "pending", REJECT: "rejected"}
@@ -28,7 +29,7 @@ def decide(draft: Draft, facts: Facts, policy: Policy) -> Decision:
     verdict = max((reason.verdict for reason in reasons), key=_SEVERITY.__getitem__, default=APPROVE)
     if verdict == HOLD and is_trusted(facts, policy):
         held = [reason.code for reason in reasons if reason.verdict == HOLD]
-        if SOFT_HOLDS.issuperset(held):
+        if _skippable(facts, policy).issuperset(held):
             reasons.append(Reason(
                 "trusted_author", APPROVE,
                 f"Published without review: the author has {facts.author_approved} approved "
@@ -39,6 +40,14 @@ def decide(draft: Draft, facts: Facts, policy: Policy) -> Decision:
 
     spam = any(reason.code in SPAM_CODES for reason in reasons)
     return Decision("spam" if spam else _STATUS[verdict], verdict, tuple(reasons))
+
+
+def _skippable(facts: Facts, policy: Policy) -> frozenset[str]:
+    """Trust a moderator gave (approvals by a moderator) also lifts the learned filter's hold;
+    trust the rules gave does not, or a spammer's first harmless comment would open the door."""
+    if facts.moderator_approvals >= policy.trusted_after:
+        return SOFT_HOLDS | MODERATOR_TRUST_HOLDS
+    return SOFT_HOLDS
 
 
 def is_trusted(facts: Facts, policy: Policy) -> bool:

@@ -50,6 +50,10 @@ class Policy:
     flags_to_review: int = 3
     hide_flagged: bool = False
     trust_after_days: int = 3
+    spam_filter: bool = True
+    spam_threshold: float | None = None  # None: the model's own threshold
+    spam_max_false_holds: float = 0.02
+    hold_contact_details: bool = True
 
     def __post_init__(self) -> None:
         for name in ("banned_words", "suspect_words", "blocked_domains", "disposable_domains"):
@@ -205,6 +209,12 @@ class PolicySchema(Schema):
     flags_to_review = _count(1, 1000)
     hide_flagged = _StrictBoolean()
     trust_after_days = _count(1, 3650)
+    spam_filter = _StrictBoolean()
+    spam_threshold = _StrictNumber(allow_nan=False, allow_none=True,
+                                   validate=validate.Range(0.01, 0.999, error="Must be between {min} and {max}."))
+    spam_max_false_holds = _StrictNumber(allow_nan=False,
+                                         validate=validate.Range(0.001, 0.5, error="Must be between {min} and {max}."))
+    hold_contact_details = _StrictBoolean()
 
     @validates_schema
     def _check_bounds(self, data: dict, **kwargs) -> None:

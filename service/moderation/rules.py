@@ -10,15 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from .contact import find_contact_details
 from .policy import Policy, domain_key
+from .spam_features import spam_features
 from .text import capitals_share, character_floods, name_key, tokenize, visible_length
 from .types import HOLD, REJECT, Draft, Facts, Reason
 
 # Holds a trusted author skips; the rest (and every reject) still apply to them.
 SOFT_HOLDS = frozenset({
     "pre_moderation", "first_time_author", "suspect_word", "too_many_links", "shouting",
-    "character_flood", "disposable_email", "too_fast", "missing_form_token",
+    "character_flood", "disposable_email", "too_fast", "missing_form_token", "contact_details",
 })
+# Holds that only an author a moderator approved before may skip: a spammer can earn the
+# rules' trust with one harmless comment, and the learned filter is there for what follows.
+MODERATOR_TRUST_HOLDS = frozenset({"spam_score"})
 # Reasons that mark a submission as spam rather than merely rejected.
 SPAM_CODES = frozenset({"honeypot"})
 # Reasons that come from what is stored (other comments, blocks, an author's record) rather
@@ -200,8 +205,16 @@ def fill_time(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
     return None
 
 
+def _second_signal(draft: Draft) -> bool:
+    """Something besides the tone that spam needs: a link, a website, contact details. On the
+    labelled corpus, capitals or a flood alone held legitimate excitement as often as spam."""
+    return bool(draft.links or draft.website or find_contact_details(draft.body)
+                or "://" in draft.body or "www." in draft.body.lower())
+
+
 def shouting(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
-    """Mostly capital letters, or one character repeated at length."""
+    """Mostly capital letters, or one character repeated at length, together with a second
+    signal (see `_second_signal`); alone they are features of the learned filter."""
     if not policy.hold_shouting:
         return []
     reasons = []
@@ -213,7 +226,34 @@ def shouting(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
         reasons.append(Reason("character_flood", HOLD,
                               f"Repeats a character {FLOOD_MIN_RUN} or more times in a row: {_listing(floods)}",
                               tuple(floods)))
+    if reasons and not _second_signal(draft):
+        return []
     return reasons
+
+
+def contact_details(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    """Phone numbers, messenger handles and e-mail addresses in a first-time author's text:
+    the way back to a scammer when there is no link."""
+    if not policy.hold_contact_details or facts.author_approved or facts.moderator_approvals:
+        return None
+    found = find_contact_details(draft.body)
+    if not found:
+        return None
+    return Reason("contact_details", HOLD, f"A first comment with contact details: {_listing(found.kinds())}.",
+                  tuple(found.kinds()))
+
+
+def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    """The learned filter: holds (never refuses) what its model scores at or above the threshold."""
+    model = facts.spam_model
+    if not policy.spam_filter or model is None:
+        return None
+    features = spam_features(draft.body, draft.author, draft.website, draft.email, draft.links)
+    score = model.score(features)
+    threshold = policy.spam_threshold if policy.spam_threshold is not None else model.threshold
+    if score.value < threshold:
+        return None
+    return Reason("spam_score", HOLD, score.message(), score.top)
 
 
 def rejection_history(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
@@ -245,6 +285,8 @@ RULES = (
     disposable_email,
     fill_time,
     shouting,
+    contact_details,
+    spam_score,
     rejection_history,
     moderation_mode,
 )

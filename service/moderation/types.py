@@ -64,6 +64,8 @@ class Facts:
     # How many of the author's comments a moderator approved (counted in author_approved too,
     # which adds those that stayed published trust_after_days without reports or moderation).
     moderator_approvals: int = 0
+    # The learned spam filter's current model (a `spam_model.SpamModel`), None when none is loaded.
+    spam_model: object | None = None
 
 
 @dataclass(frozen=True)

@@ -120,13 +120,14 @@ def policy_from_form(form, current: dict) -> tuple[dict, dict]:
         elif isinstance(value, str):
             data[key] = raw.strip()
         elif not raw.strip():
-            if value is None or key == "close_after_days":  # the one setting that may be "never"
+            if value is None or key in ("close_after_days", "spam_threshold"):  # settings that may be unset
                 data[key] = None
             else:
                 errors[key] = ["Enter a number."]
         else:
             try:
-                data[key] = float(raw) if isinstance(value, float) else int(raw)
+                # An unset value (null) takes whichever number is typed: a day count or a share.
+                data[key] = float(raw) if isinstance(value, float) or (value is None and "." in raw) else int(raw)
             except ValueError:
                 errors[key] = ["Enter a number."]
     return data, errors

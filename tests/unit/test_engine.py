@@ -77,8 +77,9 @@ SOFT_HOLD_SUBMISSIONS = {
     "first_time_author": ({}, Policy(mode="first-time", trusted_after=10)),
     "suspect_word": ({"body": "What about crypto?"}, POLICY),
     "too_many_links": ({"links": ("https://a.example",) * 3}, POLICY),
-    "shouting": ({"body": "THIS IS REALLY THE BEST ARTICLE EVER"}, POLICY),
-    "character_flood": ({"body": "Wowwwwwwwwwwwwwwwwww"}, POLICY),
+    "shouting": ({"body": "THIS IS REALLY THE BEST ARTICLE EVER", "website": "https://ann.example"}, POLICY),
+    "character_flood": ({"body": "Wowwwwwwwwwwwwwwwwww", "website": "https://ann.example"}, POLICY),
+    "contact_details": ({"body": "Write to me at ann.lee@example.com about it"}, POLICY),
     "disposable_email": ({"email": "ann@yopmail.com"}, POLICY),
     "too_fast": ({"fill_seconds": 0.5}, POLICY),
     "missing_form_token": ({"fill_seconds": None}, Policy(require_form_token=True)),
@@ -93,8 +94,8 @@ def test_soft_hold_is_held_for_a_newcomer(code):
     assert code in [reason.code for reason in decision.reasons]
 
 
-# first_time_author never fires for an author with enough approved comments to be trusted.
-@pytest.mark.parametrize("code", sorted(SOFT_HOLD_SUBMISSIONS.keys() - {"first_time_author"}))
+# first_time_author and contact_details never fire for an author with approved comments.
+@pytest.mark.parametrize("code", sorted(SOFT_HOLD_SUBMISSIONS.keys() - {"first_time_author", "contact_details"}))
 def test_trusted_author_skips_a_soft_hold_and_the_decision_says_why(code):
     changes, policy = SOFT_HOLD_SUBMISSIONS[code]
     trusted = Facts(now=NOW, author_approved=max(policy.trusted_after, 5))

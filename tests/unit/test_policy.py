@@ -47,6 +47,10 @@ def test_empty_policy_loads_the_defaults():
         ("flags_to_review", 3),
         ("hide_flagged", False),
         ("trust_after_days", 3),
+        ("spam_filter", True),
+        ("spam_threshold", None),
+        ("spam_max_false_holds", 0.02),
+        ("hold_contact_details", True),
         ("banned_words", ()),
         ("suspect_words", ()),
         ("blocked_domains", ()),
@@ -70,6 +74,8 @@ def test_full_policy_round_trips_through_json():
         "hold_disposable_email": False, "disposable_domains": ["throwaway.example"], "close_after_days": 30,
         "min_fill_seconds": 1.5, "require_form_token": True, "hold_shouting": False,
         "flags_to_review": 1, "hide_flagged": True, "trust_after_days": 7,
+        "flags_to_review": 1, "hide_flagged": True, "spam_filter": False, "spam_threshold": 0.8,
+        "spam_max_false_holds": 0.05, "hold_contact_details": False,
     }
     policy = load_policy(data)
     dumped = dump_policy(policy)

@@ -14,6 +14,7 @@ from service.moderation.policy import Policy
 from service.moderation.sanitize import render_body
 from service.moderation.types import Draft, Facts
 from service.services.moderation.decisions import _blocks
+from service.services.moderation.spam_filter import current_model
 
 BATCH = 1000
 
@@ -39,6 +40,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3) -> Backt
     """
     report = BacktestReport()
     blocks = _blocks(site)
+    model = current_model() if policy.spam_filter else None
     last_id = 0
     while True:
         rows = db.session.execute(
@@ -55,7 +57,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3) -> Backt
         for row in rows:
             draft = Draft(body=row.body, author=row.author, email=row.email, website=row.website,
                           ip_hash=row.ip_hash, links=render_body(row.body).links, fill_seconds=None)
-            decision = engine.decide(draft, Facts(now=row.created_at, blocks=blocks), policy)
+            decision = engine.decide(draft, Facts(now=row.created_at, blocks=blocks, spam_model=model), policy)
             old = row.status.value
             move = (old, decision.status)
             report.total += 1

@@ -22,6 +22,7 @@ from service.moderation.types import Decision, Draft, Facts
 from service.services.comments import read_cache
 from service.services.comments.articles import CommentTarget
 from service.services.comments.rate_limits import enforce_submission_limits
+from service.services.moderation.spam_filter import current_model
 
 GENERIC_REFUSAL = {"code": "not_accepted", "message": "This comment cannot be accepted on this site."}
 MESSAGES = {
@@ -78,9 +79,7 @@ def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: 
     now = utcnow()
     refuse_if_closed(policy, article, now)
     enforce_submission_limits(site.id, policy, ip_hash, data.get("email"))
-    draft = Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
-                  ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
-                  fill_seconds=fill_seconds(data.get("form_token")))
+    draft = build_draft(data, rendered, ip_hash)
     body_print = fingerprint(draft.body)
     facts = gather_facts(site, policy, draft, author_key_hash, now, body_print)
     return _outcome(engine.decide(draft, facts, policy), body_print)
@@ -90,6 +89,19 @@ def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: 
 REVIEWED_MODES = frozenset({"pre", "first-time"})
 REVIEW_AFTER_EDIT = {"code": "edited_after_approval", "verdict": "hold", "matched": [],
                      "message": "Edited by its author after it was approved: reviewed again before it reappears."}
+def build_draft(data: dict, rendered: RenderedBody, ip_hash: str) -> Draft:
+    """What the engine sees of a submission's fields."""
+    return Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
+                 ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
+                 fill_seconds=fill_seconds(data.get("form_token")))
+
+
+def screen_first_comment(data: dict, model, policy: Policy) -> Decision:
+    """The decision for a first-time anonymous submission of `data` (body, author, optional
+    email and website), with no blocks and no history: what `spam evaluate` and the evaluation
+    measure, through the same draft and engine as a submission."""
+    draft = build_draft({**data, "form_token": None}, render_body(data["body"]), "")
+    return engine.decide(draft, Facts(now=utcnow(), spam_model=model), policy)
 
 
 def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendered: RenderedBody) -> Outcome:
@@ -135,11 +147,9 @@ def gather_facts(site: Site, policy: Policy, draft: Draft, author_key_hash: str 
         duplicate_recent=_is_repeat(site.id, policy, draft, body_print, now, exclude_id),
         blocks=_blocks(site),
         moderator_approvals=history.moderator_approvals,
+        spam_model=current_model() if policy.spam_filter else None,
     )
 
-
-def _site_comments():
-    return sa.select(Comment.id).join(Article, Article.id == Comment.article_id)
 
 
 @dataclass(frozen=True)
@@ -184,6 +194,7 @@ def _author_history(site_id: int, author_key_hash: str | None, policy: Policy, n
     by_moderator, aged, rejected = db.session.execute(query).one()
     return AuthorHistory(trusted=int(by_moderator) + int(aged), rejected=int(rejected),
                          moderator_approvals=int(by_moderator))
+
 
 
 def _repeat_query(by_email: bool) -> sa.Select:

@@ -18,6 +18,7 @@ from service.extensions import db
 from service.models import Article, Comment, CommentStatus, ModerationEvent, Site
 from service.services.comments.flags import thresholds
 from service.services.administration.sites import get_site
+from service.services.moderation import spam_filter
 
 DAYS = 30
 DECISIONS = (("approved", "published"), ("pending", "held"), ("rejected", "rejected"), ("spam", "spam"))
@@ -41,6 +42,7 @@ class Overview:
     days: list[DayCount]
     queue: dict[str, int]
     top_rules: list[tuple[str, int]]
+    spam_filter: spam_filter.FilterSummary | None = None  # what the learned filter held, and what became of it
 
     @property
     def totals(self) -> dict[str, int]:
@@ -54,7 +56,7 @@ def site_overview(actor: Actor, slug: str, *, today: date | None = None) -> Over
     first = today - timedelta(days=DAYS - 1)
     since = datetime.combine(first, datetime.min.time(), tzinfo=timezone.utc)
     return Overview(site=site, days=_per_day(site.id, first, since), queue=_queue_sizes(site),
-                    top_rules=_top_rules(site.id, since))
+                    top_rules=_top_rules(site.id, since), spam_filter=spam_filter.summary(site.id, DAYS))
 
 
 def _day_expr():

@@ -1,0 +1,162 @@
+"""`make eval`: the spam filter measured by the protocol of service/spam/data/README.md.
+
+Across videos: train on two corpus files (plus the blog examples written for this project),
+test on the third, for each of the three choices; report each, the mean and the worst. The
+whole pipeline is measured through `decisions.screen_first_comment`, the draft and engine a
+reader's submission goes through, with the default policy and every comment a first-time
+anonymous submission; the model alone with its ROC-AUC; then the learning curve: a new source
+(the third video) after 25, 50, 100 and 200 moderator decisions on it, measured on the rest of it.
+Writes eval/RESULTS.md; every figure is deterministic (fixed seeds, fixed orders).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sklearn.metrics import roc_auc_score  # noqa: E402
+
+from service.moderation import rules  # noqa: E402
+from service.moderation.policy import DEFAULT_POLICY, Policy  # noqa: E402
+from service.moderation.text import capitals_share, character_floods  # noqa: E402
+from service.services.moderation.decisions import screen_first_comment  # noqa: E402
+from service.spam import training  # noqa: E402
+from service.spam.data import blog_examples, corpus  # noqa: E402
+from service.spam.retrain import DECISION_WEIGHT  # noqa: E402
+
+CURVE = (0, 25, 50, 100, 200)
+RULES_ONLY = Policy(spam_filter=False)
+
+
+def pipeline(model, examples, policy=DEFAULT_POLICY) -> tuple[float, float]:
+    held = {True: 0, False: 0}
+    total = {True: 0, False: 0}
+    for e in examples:
+        decision = screen_first_comment({"body": e.body, "author": e.author or "reader", "website": e.website,
+                                         "email": e.email}, model, policy)
+        total[e.spam] += 1
+        held[e.spam] += decision.status != "approved"
+    return held[True] / total[True], held[False] / total[False]
+
+
+def model_alone(model, examples) -> tuple[float, float, float]:
+    scores = [model.probability(training.features_of(e)) for e in examples]
+    labels = [e.spam for e in examples]
+    recall, false = training.held_shares(scores, labels, model.threshold)
+    return roc_auc_score(labels, scores), recall, false
+
+
+def shouting_fires(examples) -> tuple[float, float, float, float]:
+    """(old rule on spam, old on legitimate, new on spam, new on legitimate): shares held by the
+    shouting and character-flood rules before and after they asked for a second signal."""
+    old = {True: 0, False: 0}
+    new = {True: 0, False: 0}
+    total = {True: 0, False: 0}
+    for e in examples:
+        letters, share = capitals_share(e.body)
+        fired = (letters >= rules.SHOUTING_MIN_LETTERS and share >= rules.SHOUTING_CAPITALS_SHARE) \
+            or bool(character_floods(e.body, rules.FLOOD_MIN_RUN))
+        draft = screen_first_comment({"body": e.body, "author": e.author or "reader"}, None, RULES_ONLY)
+        total[e.spam] += 1
+        old[e.spam] += fired
+        new[e.spam] += any(r.code in ("shouting", "character_flood") for r in draft.reasons)
+    return (old[True] / total[True], old[False] / total[False], new[True] / total[True], new[False] / total[False])
+
+
+def across(test, model, examples):
+    held = pipeline(model, examples)
+    auc, m_recall, m_false = model_alone(model, examples)
+    rules_only = pipeline(None, examples, RULES_ONLY)
+    print(f"{test}: pipeline {held}, model auc {auc:.4f}", flush=True)
+    return test, held, (auc, m_recall, m_false), rules_only, model.threshold
+
+
+def table(rows) -> list[str]:
+    out = ["| test video | spam held | legitimate held | model ROC-AUC | model alone: spam / legitimate | "
+           "rules alone: spam / legitimate | threshold |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for test, (recall, false), (auc, m_recall, m_false), (r_recall, r_false), threshold in rows:
+        out.append(f"| {test.removesuffix('.csv')} | {pct(recall)} | {pct(false)} | {auc:.3f} | "
+                   f"{pct(m_recall)} / {pct(m_false)} | {pct(r_recall)} / {pct(r_false)} | {threshold:.3f} |")
+    recalls = [r[1][0] for r in rows]
+    falses = [r[1][1] for r in rows]
+    aucs = [r[2][0] for r in rows]
+    out.append(f"| **mean** | {pct(sum(recalls) / 3)} | {pct(sum(falses) / 3)} | {sum(aucs) / 3:.3f} | | | |")
+    out.append(f"| **worst** | {pct(min(recalls))} | {pct(max(falses))} | {min(aucs):.3f} | | | |")
+    return out
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def main() -> None:
+    started = time.monotonic()
+    files = corpus()
+    blog = blog_examples()
+    names = list(files)
+    rows, blog_rows, curve = [], [], {n: [] for n in CURVE}
+    for test in names:
+        train = [e for name in names if name != test for e in files[name]]
+        model = training.fit(train).model
+        rows.append(across(test, model, files[test]))
+        blog_rows.append(across(test, training.fit(train + blog).model, files[test]))
+        order = list(files[test])
+        random.Random(f"curve:{test}").shuffle(order)
+        for n in CURVE:
+            decided, rest = order[:n], order[n:]
+            if n:
+                examples = train + decided
+                weights = [1.0] * len(train) + [DECISION_WEIGHT] * len(decided)
+                adapted = training.fit(examples, weights=weights).model
+            else:
+                adapted = model
+            curve[n].append(pipeline(adapted, rest))
+            print(f"  after {n} decisions: {curve[n][-1]}", flush=True)
+    shout = shouting_fires([e for name in names for e in files[name]])
+    write(rows, blog_rows, curve, shout, len(blog), sum(e.spam for e in blog))
+    print(f"eval/RESULTS.md written in {time.monotonic() - started:.0f} s")
+
+
+def write(rows, blog_rows, curve, shout, n_blog, n_blog_spam) -> None:
+    out = ["# Spam filter: evaluation results", "",
+           "Written by `make eval` (eval/run.py); every figure is reproducible (fixed seeds and orders).",
+           "Protocol (service/spam/data/README.md): train on two videos of the YouTube Spam Collection, test on",
+           "the third; the threshold is the model's own, chosen on out-of-fold scores of the training data",
+           "(`spam_max_false_holds` 0.02), never on the test file. The whole pipeline is every comment sent as a",
+           "first-time anonymous submission through the submission's decision (rules with the default policy",
+           "plus the learned filter). DATE is never used.", "",
+           "## Across videos (whole pipeline, default policy)", "", *table(rows), "",
+           f"### The same, trained with the {n_blog} blog examples ({n_blog_spam} spam) as well", "",
+           "As the shipped base model is built. The blog examples' legitimate comments carry links to docs and",
+           "own blogs, which the video comments teach the model to distrust; their out-of-fold scores are",
+           "high, so the automatic threshold rises and fewer video spam comments reach it.", "",
+           *table(blog_rows)]
+    out += ["", "## Learning curve: a new source after N moderator decisions", "",
+            "The test video plays a new site: its first N comments (a fixed shuffle) are moderator decisions",
+            f"added to the training data (weight {DECISION_WEIGHT:g}), and the retrained model with its new",
+            "threshold is measured, whole pipeline, on the rest of that video.", "",
+            "| decisions | mean spam held | mean legitimate held | worst spam held | worst legitimate held |",
+            "|---:|---:|---:|---:|---:|"]
+    for n, results in curve.items():
+        rec = [r for r, _ in results]
+        fal = [f for _, f in results]
+        out.append(f"| {n} | {pct(sum(rec) / 3)} | {pct(sum(fal) / 3)} | {pct(min(rec))} | {pct(max(fal))} |")
+    old_s, old_l, new_s, new_l = shout
+    out += ["", "## Shouting and repeated characters", "",
+            "The shouting and character-flood rules on all three files, every comment a first-time submission:",
+            "",
+            "| rule | spam held | legitimate held |", "|---|---:|---:|",
+            f"| alone (before) | {pct(old_s)} | {pct(old_l)} |",
+            f"| with a second signal (link, website or contact details; now) | {pct(new_s)} | {pct(new_l)} |",
+            "", "Capitals, repeated letters, floods and `!!!` are features of the learned filter instead.", ""]
+    (ROOT / "eval" / "RESULTS.md").write_text("\n".join(out), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The learned spam filter's features: one function, run alike when a model is trained and when a
+submission is scored, so the two can never disagree about what a comment looks like.
+
+A feature is a short string naming one observation, so that a reason can show the few that
+weighed most: `w:check out` (a word or two-word phrase), `c:ubscr` (a piece of a word),
+`host:bit.ly` and `tld:xyz` (where links point), `site:` and `stld:` (the website field),
+`mail:` (the e-mail domain), `n:` (a word of the author's name), `nlinks:2`, `phone`,
+`handle:telegram`, `email_in_text`, `caps`, `repeat`, `len:4`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from .contact import find_contact_details
+from .text import capitals_share
+
+FEATURE_VERSION = 1
+MAX_TEXT = 2000  # characters of the body that are read: spam says what it wants early
+CHAR_SIZES = (3, 4, 5)
+_WORD = re.compile(r"[^\W_]+")
+# Links a reader typed without markdown, and bare domains ("murdev.com"): the sanitizer links
+# only some of them, and a host is worth the same to the model however it was written.
+_URLISH = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b(?:[a-z0-9-]{2,63}\.)+[a-z]{2,12}(?:/[^\s<>\"')\]]*)?",
+                     re.IGNORECASE)
+_REPEAT = re.compile(r"([^\W\d_])\1{3,}")
+_FLOOD = re.compile(r"(\S)\1{11,}")
+_EXCLAIM = re.compile(r"[!?]{3,}")
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "ac", "gov", "edu", "ne", "or", "go"})
+_NOT_HOSTS = frozenset({"e.g", "i.e", "a.m", "p.m"})
+CAPS_MIN_LETTERS = 20
+CAPS_SHARE = 0.7
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def registrable(host: str) -> str:
+    """The part of a host name someone registered: bit.ly, example.co.uk (a close guess that
+    needs no suffix list: the model only needs the same answer every time)."""
+    labels = [label for label in host.lower().strip(".").split(".") if label]
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def url_host(url: str) -> str | None:
+    url = url.strip()
+    if url.lower().startswith("mailto:"):
+        return None
+    if "://" not in url:
+        url = "//" + url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host or host in _NOT_HOSTS:
+        return None
+    return host.removeprefix("www.")
+
+
+def link_hosts(body: str, links: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """Hosts of the rendered body's links and of the URLs and domains typed in its text, in order."""
+    hosts: list[str] = []
+    for url in (*links, *_URLISH.findall(body[:MAX_TEXT])):
+        host = url_host(url)
+        if host and not host.replace(".", "").isdigit() and host not in hosts:
+            hosts.append(host)
+    return hosts
+
+
+def _bucket(n: int) -> int:
+    return n.bit_length()  # 0, 1, 2-3, 4-7, 8-15...
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _word_features(words: list[str], prefix: str) -> list[str]:
+    feats = [prefix + w for w in words]
+    feats.extend(f"{prefix}{a} {b}" for a, b in zip(words, words[1:]))
+    return feats
+
+
+def _char_features(words: list[str]) -> list[str]:
+    feats = []
+    for word in dict.fromkeys(words):  # a repeated word adds no new pieces
+        padded = f" {word} "
+        last = len(padded)
+        feats.extend(["c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(last - size + 1)])
+    return feats
+
+
+def _host_features(hosts: list[str], prefix: str, tld_prefix: str) -> list[str]:
+    feats = []
+    for host in hosts:
+        feats.append(prefix + registrable(host))
+        feats.append(tld_prefix + host.rpartition(".")[2])
+    return feats
+
+
+def _style_features(body: str) -> list[str]:
+    feats = []
+    letters, share = capitals_share(body)
+    if letters >= CAPS_MIN_LETTERS and share >= CAPS_SHARE:
+        feats.append("caps")
+    elif letters >= CAPS_MIN_LETTERS and share >= 0.3:
+        feats.append("caps:some")
+    if _REPEAT.search(body):
+        feats.append("repeat")
+    if _FLOOD.search(body):
+        feats.append("flood")
+    if _EXCLAIM.search(body):
+        feats.append("exclaim")
+    return feats
+
+
+def spam_features(body: str, author: str = "", website: str | None = None, email: str | None = None,
+                  links: tuple[str, ...] | list[str] = ()) -> frozenset[str]:
+    """Every feature of one comment, each once (a feature is there or not)."""
+    body = body[:MAX_TEXT]
+    folded = _fold(body)
+    words = _words(folded)
+    feats = _word_features(words, "w:")
+    feats.extend(_char_features(words))
+    feats.append(f"len:{_bucket(len(words))}")
+
+    hosts = link_hosts(folded, links)
+    feats.append(f"nlinks:{min(len(hosts), 3)}")
+    feats.extend(_host_features(hosts, "host:", "tld:"))
+
+    site_host = url_host(website) if website else None
+    if site_host:
+        feats.append("site")
+        feats.extend(_host_features([site_host], "site:", "stld:"))
+        if hosts and registrable(site_host) in {registrable(h) for h in hosts}:
+            feats.append("site_linked")
+    if email and "@" in email:
+        domain = _fold(email.rpartition("@")[2]).strip(".")
+        if domain:
+            feats.append("mail:" + registrable(domain))
+
+    name_words = _words(_fold(author))
+    feats.extend("n:" + w for w in name_words)
+    if any(ch.isdigit() for ch in author):
+        feats.append("n_digits")
+    if url_host(author) and "." in author.strip(". "):
+        feats.append("n_domain")
+
+    contact = find_contact_details(body)
+    if contact.phones:
+        feats.append("phone")
+    if contact.emails:
+        feats.append("email_in_text")
+    feats.extend("handle:" + name for name in contact.handles)
+    feats.extend(_style_features(body))
+    return frozenset(feats)
+
+
+def describe(feature: str) -> str:
+    """How a feature reads in a moderator's reason."""
+    kind, _, value = feature.partition(":")
+    match kind:
+        case "w":
+            return f"'{value}'"
+        case "c":
+            return f"'{value.strip()}…'" if value.strip() else "word pieces"
+        case "host":
+            return f"a link to {value}"
+        case "tld":
+            return f"a link to .{value}"
+        case "site":
+            return f"website {value}"
+        case "stld":
+            return f"a website on .{value}"
+        case "mail":
+            return f"e-mail at {value}"
+        case "n":
+            return f"the name '{value}'"
+        case "nlinks":
+            return "no links" if value == "0" else f"{value} link{'s' if value != '1' else ''}"
+        case "handle":
+            return f"a {value} contact"
+        case "len":
+            return "its length"
+    return {
+        "phone": "a phone number", "email_in_text": "an e-mail address in the text", "caps": "capitals",
+        "caps:some": "many capitals", "repeat": "repeated letters", "flood": "a character flood",
+        "exclaim": "!!!", "site": "a website", "site_linked": "a link to its own website",
+        "n_digits": "digits in the name", "n_domain": "a domain as the name",
+    }.get(feature, feature)

@@ -1,0 +1,145 @@
+"""The learned spam filter as web workers see it: the current model, its labels, its record.
+
+The current model is the newest `spam_model` row, or the base model shipped in the package
+when there is none. Each process reads the current version (the newest row's id, a primary
+key lookup) at most once per CACHE_TTL_SECONDS and loads the weights only when that version
+changes, so a model put into service reaches every worker within that interval. Nothing here
+imports numpy, scipy or scikit-learn: training lives in `service.spam`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from threading import Lock
+
+import sqlalchemy as sa
+from flask import current_app
+
+from service.extensions import db
+from service.models import Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, utcnow
+from service.moderation.spam_model import SpamModel, base_model
+from service.services.comments import read_cache
+
+LABEL_STATUSES = ("approved", "spam")
+_LOCK = Lock()
+_VERSION = sa.select(sa.func.max(SpamModelVersion.id))
+
+
+def _held() -> dict:
+    return current_app.extensions.setdefault("spam_model", {"version": None, "model": None})
+
+
+def current_version() -> int:
+    """The version in service (0: the shipped base model), read at most once per TTL."""
+    return read_cache.remember(("spam_model_version",),
+                               lambda: db.session.execute(_VERSION).scalar() or 0)
+
+
+def current_model() -> SpamModel | None:
+    version = current_version()
+    held = _held()
+    if held["version"] == version:
+        return held["model"]
+    with _LOCK:
+        if held["version"] != version:
+            held["model"] = load_model(version)
+            held["version"] = version
+    return held["model"]
+
+
+def load_model(version: int) -> SpamModel | None:
+    if not version:
+        return base_model()
+    blob = db.session.execute(sa.select(SpamModelVersion.weights).where(SpamModelVersion.id == version)).scalar()
+    return SpamModel.from_bytes(blob, version=version) if blob is not None else base_model()
+
+
+def forget_current() -> None:
+    """This process put a model into service: read the version again at the next submission."""
+    read_cache.forget(("spam_model_version",))
+
+
+@dataclass(frozen=True)
+class Label:
+    comment_id: int
+    site_id: int
+    spam: bool
+    body: str
+    author: str
+    website: str | None
+    email: str | None
+    decided_at: datetime
+
+
+def _moderator_decisions(since: datetime | None = None) -> sa.Select:
+    query = (sa.select(ModerationEvent.comment_id, sa.func.max(ModerationEvent.id).label("last"))
+             .where(ModerationEvent.actor == "moderator", ModerationEvent.action == "status",
+                    ModerationEvent.to_status.in_(LABEL_STATUSES)))
+    if since is not None:
+        query = query.where(ModerationEvent.created_at > since)
+    return query.group_by(ModerationEvent.comment_id)
+
+
+def collect_labels() -> list[Label]:
+    """Every comment a moderator approved (legitimate) or marked spam (spam), their latest such
+    decision counting, plus imported comments stored as spam. A rejection says off-topic or
+    rude, not spam, and is no label. The label is the moderation event `change_status` writes
+    in the moderator's own transaction, whichever page, API call or bulk action made it."""
+    last = _moderator_decisions().subquery()
+    rows = db.session.execute(
+        sa.select(Comment.id, Article.site_id, ModerationEvent.to_status, Comment.body, Comment.author,
+                  Comment.website, Comment.email, ModerationEvent.created_at)
+        .join(last, last.c.comment_id == Comment.id)
+        .join(ModerationEvent, ModerationEvent.id == last.c.last)
+        .join(Article, Article.id == Comment.article_id)
+        .order_by(Comment.id)
+    ).all()
+    labels = {row[0]: Label(row[0], row[1], row[2] == "spam", *row[3:]) for row in rows}
+    imported = db.session.execute(
+        sa.select(Comment.id, Article.site_id, Comment.body, Comment.author, Comment.website, Comment.email,
+                  Comment.created_at)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.status == CommentStatus.SPAM, Comment.source_key.is_not(None))
+    ).all()
+    for row in imported:
+        labels.setdefault(row[0], Label(row[0], row[1], True, *row[2:]))
+    return [labels[key] for key in sorted(labels)]
+
+
+def decisions_since(moment: datetime | None) -> int:
+    """Moderator decisions that are labels, made after `moment` (all of them for None)."""
+    return db.session.execute(sa.select(sa.func.count()).select_from(_moderator_decisions(moment).subquery())
+                              ).scalar_one()
+
+
+@dataclass(frozen=True)
+class FilterSummary:
+    held: int  # comments the filter held in the period
+    released: int  # of those, approved by a moderator since
+    marked_spam: int
+    version: int
+    since: datetime
+
+
+def summary(site_id: int, days: int = 30) -> FilterSummary:
+    """What the filter did on a site lately: held, then released or confirmed by moderators."""
+    since = utcnow() - timedelta(days=days)
+    held_ids = (sa.select(ModerationEvent.comment_id)
+                .where(ModerationEvent.site_id == site_id, ModerationEvent.actor == "rules",
+                       ModerationEvent.created_at >= since, ModerationEvent.to_status == "pending",
+                       _has_spam_reason()))
+    held = [row[0] for row in db.session.execute(held_ids).all()]
+    released = marked = 0
+    if held:
+        outcome = dict(db.session.execute(
+            sa.select(Comment.id, Comment.status).where(Comment.id.in_(held))
+        ).all())
+        released = sum(1 for status in outcome.values() if status == CommentStatus.APPROVED)
+        marked = sum(1 for status in outcome.values() if status == CommentStatus.SPAM)
+    return FilterSummary(len(held), released, marked, current_version(), since)
+
+
+def _has_spam_reason():
+    # Reasons are JSON; a text match on the code is portable to SQLite and PostgreSQL alike.
+    return sa.cast(ModerationEvent.reasons, sa.Text).like('%"spam_score"%')
