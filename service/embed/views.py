@@ -149,7 +149,7 @@ def _page_html(page: Page, *, status: dict | None = None, form: dict | None = No
                errors: dict | None = None, form_token: str) -> str:
     m = Messages(page.lang)
     reply_to = page.query["reply"] if form is None else id_from_text(form.get("parent_id"))
-    own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key)
+    own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key, page.site.options.avatars)
     html = render_template(
         "embed/page.html", page=page, m=m, messages_json=catalogue_json(page.lang), site=page.site, article=page.article,
         thread_html=render.render_thread(page.site, page.article, page.key, page.lang, page.order, page.page,
