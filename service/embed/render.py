@@ -14,7 +14,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from markupsafe import Markup
 
 from service.embed.i18n import Messages
@@ -138,7 +138,13 @@ def _build_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order
     template = current_app.jinja_env.get_template("embed/thread.html")
     return Markup(template.render(comments=comments, pages=pages, page=min(page, pages), m=Messages(lang),
                                   site=site, key=key, lang=lang, order=order, short_date=short_date,
-                                  link_query=urlencode(base_query)))
+                                  link_query=urlencode(base_query), reader=_reader(site, base_query)))
+
+
+def _reader(site: SiteRow, base_query: dict) -> dict:
+    """What every comment's votes form needs: the site's option and where the form posts."""
+    return {"votes": site.options.votes,
+            "vote_action": url_for("embed_votes.vote", site=site.slug, **base_query)}
 
 
 def own_pending(article: ArticleRow, ids: list[int], key: str, avatars: str = "identicon") -> list[dict]:

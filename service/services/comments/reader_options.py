@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from service.extensions import db
 from service.models import Site
@@ -47,3 +48,9 @@ def site_options(site_id: int) -> ReaderOptions:
 def _load(site_id: int) -> ReaderOptions:
     with db.engine.connect() as conn:
         return options_from_policy(conn.execute(_POLICY, {"site_id": site_id}).scalar())
+
+
+@event.listens_for(Site, "after_update")
+def _forget(_mapper, _connection, site: Site) -> None:
+    """This process changed a site's policy: its threads follow from the next request."""
+    read_cache.forget(("reader-options", site.id))
