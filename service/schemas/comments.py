@@ -159,13 +159,13 @@ class CommentSchema(Schema):
     status = fields.String()
     created = fields.DateTime()
     edited = fields.Boolean()
+    by_moderator = fields.Boolean(metadata={"description": "Written by a logged-in moderator of the site."})
 
 
 class ThreadCommentSchema(CommentSchema):
     likes = fields.Integer(allow_none=True, metadata={"description": "null when the site takes no votes."})
     dislikes = fields.Integer(allow_none=True, metadata={"description": "null unless the site takes dislikes."})
     pinned = fields.Boolean(metadata={"description": "Pinned by a moderator: shown first."})
-    by_moderator = fields.Boolean(metadata={"description": "Written by a logged-in moderator of the site."})
     avatar = fields.String(allow_none=True, metadata={
         "description": "The author's picture: a path on this service (/avatars/KEY.svg), Gravatar's address "
                        "when the site chose it, or null when the site shows none."})
