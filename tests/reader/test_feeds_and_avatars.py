@@ -143,3 +143,4 @@ def test_avatars_off(client):
     page = client.get("/embed/blog?article=a")
     assert 'class="avatar"' not in page.get_data(as_text=True)
     assert "gravatar" not in page.headers["Content-Security-Policy"]
+
