@@ -1,7 +1,7 @@
 """Votes with their counters on the comment; pinned comments and the moderator's badge
 
 Revision ID: reader_features_0006
-Revises: 0005
+Revises: mail_subs_0006
 Create Date: 2026-12-06 03:30:00.000000
 
 `likes` and `dislikes` are stored counters, changed in the vote's own transaction, so the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'reader_features_0006'
-down_revision = '0005'
+down_revision = 'mail_subs_0006'
 branch_labels = None
 depends_on = None
 

@@ -1,19 +1,31 @@
 """The widget's words: one JSON catalogue per language in messages/, loaded once per process.
 
-English is the reference: every other catalogue must have exactly its keys (a test checks).
+The same catalogues serve the server's templates (`Messages`), the page's script (the page
+carries its language's catalogue as JSON) and count.js (`count_forms`, inlined when the script
+is served). English is the reference: every other catalogue must have exactly its keys, and a
+plural entry exactly the CLDR categories of its language (a test checks both).
+
+A value is a string, or, for text that depends on a number `{n}`, an object keyed by CLDR
+plural category (`zero`, `one`, `two`, `few`, `many`, `other`): Babel's rules pick the form on
+the server, `Intl.PluralRules` in the browser. Placeholders are `{name}` style.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_date, format_time
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
 DEFAULT_LANGUAGE = "en"
+COUNT_KEY = "heading"  # the words count.js writes next to an article link
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
 @lru_cache(maxsize=None)
@@ -22,7 +34,7 @@ def languages() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def catalogue(lang: str) -> dict[str, str]:
+def catalogue(lang: str) -> dict[str, str | dict[str, str]]:
     if lang not in languages():
         lang = DEFAULT_LANGUAGE
     with open(MESSAGES_DIR / f"{lang}.json", encoding="utf-8") as fh:
@@ -35,6 +47,32 @@ def catalogue_json(lang: str) -> Markup:
     return htmlsafe_json_dumps(catalogue(lang))
 
 
+@lru_cache(maxsize=None)
+def locale(lang: str) -> Locale:
+    return Locale.parse(lang if lang in languages() else DEFAULT_LANGUAGE)
+
+
+def plural_categories(lang: str) -> frozenset[str]:
+    """The CLDR categories a number can fall into in this language ("other" always)."""
+    return frozenset(locale(lang).plural_form.tags) | {"other"}
+
+
+def direction(lang: str) -> str:
+    return "rtl" if locale(lang).character_order == "right-to-left" else "ltr"
+
+
+@lru_cache(maxsize=None)
+def count_forms() -> dict[str, dict[str, str]]:
+    """Every language's plural forms of the count text, for count.js."""
+    out = {}
+    for lang in languages():
+        value = catalogue(lang)[COUNT_KEY]
+        value = value if isinstance(value, dict) else {"other": value}
+        # a form equal to "other" need not travel: the script falls back to "other"
+        out[lang] = {k: v for k, v in value.items() if k == "other" or v != value["other"]}
+    return out
+
+
 def pick_language(*candidates: str | None) -> str:
     """The first candidate this service has a catalogue for (per embed, then per site)."""
     available = languages()
@@ -44,24 +82,43 @@ def pick_language(*candidates: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def format_datetime_text(iso: str, lang: str) -> str:
+    """A comment's time as the language writes it (medium date, short time), in UTC: the page's
+    script rewrites it in the reader's own time zone."""
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    loc = locale(lang)
+    time_text = format_time(moment, "short", tzinfo=timezone.utc, locale=loc)
+    return loc.datetime_formats["medium"].format(time_text, format_date(moment, "medium", locale=loc)) + " UTC"
+
+
 class Messages:
-    """`m.name` or `m("heading", n=3)` in templates; placeholders are escaped values."""
+    """`m.name` or `m("heading", n=3)` in templates; placeholders are escaped values.
+    A plural entry takes its form from the `n` value."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.table = catalogue(lang)
+        self.dir = direction(lang)
 
     def __getattr__(self, key: str) -> str:
         try:
-            return self.table[key]
+            return self._text(self.table[key], None)
         except KeyError:
             raise AttributeError(key) from None
 
     def __getitem__(self, key: str) -> str:
-        return self.table[key]
+        return self._text(self.table[key], None)
+
+    def _text(self, value: str | dict[str, str], n) -> str:
+        if isinstance(value, dict):
+            form = locale(self.lang).plural_form(n) if isinstance(n, int) else "other"
+            return value.get(form, value["other"])
+        return value
 
     def __call__(self, key: str, **values) -> str:
-        text = self.table[key]
+        text = self._text(self.table[key], values.get("n"))
         for name, value in values.items():
             text = text.replace("{" + name + "}", str(value))
         return text
@@ -69,3 +126,6 @@ class Messages:
     def html(self, key: str, **values):
         """Like calling, with the placeholder values HTML-escaped first (for |safe-free output)."""
         return self(key, **{k: escape(v) for k, v in values.items()})
+
+    def date(self, iso: str) -> str:
+        return format_datetime_text(iso, self.lang)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from markupsafe import Markup
 
-from service.embed.i18n import Messages
+from service.embed.i18n import Messages, format_datetime_text
 from service.embed.settings import widget_settings
 from service.errors import NotFound
 from service.extensions import db
@@ -118,8 +118,9 @@ def thread(site: SiteRow, article: ArticleRow, key: str, order: str, page: int) 
     return limit_depth(roots[start:start + PER_PAGE], site.settings["reply_depth"]), pages
 
 
-def short_date(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+def short_date(iso: str, lang: str = "en") -> str:
+    """A comment's time as the page's language writes it (the page's script localizes it further)."""
+    return format_datetime_text(iso, lang)
 
 
 def render_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order: str, page: int,
@@ -136,8 +137,9 @@ def _build_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order
                   base_query: dict) -> Markup:
     comments, pages = thread(site, article, key, order, page)
     template = current_app.jinja_env.get_template("embed/thread.html")
-    return Markup(template.render(comments=comments, pages=pages, page=min(page, pages), m=Messages(lang),
-                                  site=site, key=key, lang=lang, order=order, short_date=short_date,
+    messages = Messages(lang)
+    return Markup(template.render(comments=comments, pages=pages, page=min(page, pages), m=messages,
+                                  site=site, key=key, lang=lang, order=order, short_date=messages.date,
                                   link_query=urlencode(base_query), reader=_reader(site, base_query)))
 
 

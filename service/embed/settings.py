@@ -2,7 +2,12 @@
 
 Settings: language, order ("oldest" | "newest"), reply_depth (1-6) and theme (a map of a few
 CSS custom properties to values). Theme values end up in a stylesheet, so they are checked
-strictly: colours and lengths only, in forms that cannot close a declaration or a block.
+strictly: colours, lengths and font-family lists only, in forms that cannot close a
+declaration or a block.
+
+The host page's own look (font family, text, link and background colours, read by embed.js
+and passed as host-* query parameters) is the base layer; the site's theme and the embed's
+data-theme-* attributes override it property by property.
 """
 
 from __future__ import annotations
@@ -24,12 +29,16 @@ _FUNC = r"(?:rgb|rgba|hsl|hsla)\(\s*[0-9.%,\s/deg]{1,60}\)"
 _NAMED = r"[a-zA-Z]{3,20}"
 COLOUR = re.compile(rf"^(?:{_HEX}|{_FUNC}|{_NAMED})$")
 LENGTH = re.compile(r"^(?:0|\d{1,3}(?:\.\d{1,3})?(?:px|rem|em|%))$")
+_FAMILY = r"""(?:[\w .-]{1,60}|"[\w .-]{1,60}"|'[\w .-]{1,60}')"""
+FONT = re.compile(rf"^{_FAMILY}(?:,\s*{_FAMILY}){{0,11}}$")
 
 # The custom properties a theme may set, and the kind of value each takes.
 THEME_PROPERTIES = {
     "accent": COLOUR, "fg": COLOUR, "bg": COLOUR, "muted": COLOUR, "line": COLOUR, "surface": COLOUR,
-    "radius": LENGTH, "font-size": LENGTH, "max-width": LENGTH,
+    "radius": LENGTH, "font-size": LENGTH, "max-width": LENGTH, "font": FONT,
 }
+# What embed.js reads from the host element's computed style.
+HOST_PROPERTIES = ("fg", "bg", "accent", "font")
 THEME_KEYS = tuple(THEME_PROPERTIES) + tuple(f"dark-{name}" for name in THEME_PROPERTIES)
 
 
@@ -50,6 +59,56 @@ def clean_theme(theme: Mapping | None) -> dict[str, str]:
 def theme_from_query(args: Mapping[str, str]) -> dict[str, str]:
     """`theme-accent=#c00` style query parameters, as embed.js passes data-theme-* attributes."""
     return clean_theme({key[6:]: value for key, value in args.items() if key.startswith("theme-")})
+
+
+def host_style_from_query(args: Mapping[str, str]) -> dict[str, str]:
+    """`host-fg=rgb(34, 34, 34)` style query parameters: the host page's look, as embed.js read it."""
+    return {name: args[f"host-{name}"].strip() for name in HOST_PROPERTIES
+            if isinstance(args.get(f"host-{name}"), str) and valid_theme_value(name, args[f"host-{name}"])}
+
+
+def luminance(colour: str) -> float | None:
+    """Relative luminance (WCAG) of a #hex or rgb()/rgba() colour; None for other forms."""
+    colour = colour.strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    elif re.fullmatch(r"#[0-9a-fA-F]{3}", colour):
+        channels = [int(c * 2, 16) for c in colour[1:]]
+    else:
+        found = re.fullmatch(r"rgba?\(\s*(\d{1,3})[\s,]+(\d{1,3})[\s,]+(\d{1,3})\s*(?:[,/]\s*[0-9.]+%?\s*)?\)", colour)
+        if not found:
+            return None
+        channels = [min(255, int(c)) for c in found.groups()]
+    linear = [(c / 255) / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+# Colours that keep their contrast on a light or on a dark background: the status colours,
+# and text and accent when the theme gives a background but not those.
+_ON_LIGHT = {"fg": "#1f2328", "accent": "#0a57d0", "error": "#b3261e", "ok": "#1a7f37", "warn": "#8a5a00"}
+_ON_DARK = {"fg": "#e6edf3", "accent": "#6cb6ff", "error": "#ff8a80", "ok": "#56d364", "warn": "#e3b341"}
+
+
+def _declarations(theme: dict[str, str]) -> str:
+    """Custom properties; a background of known lightness also brings colours and a form
+    controls' scheme that suit it, whatever the reader's own preference."""
+    css = "".join(f"--c-{k}:{v};" for k, v in theme.items())
+    level = luminance(theme["bg"]) if "bg" in theme else None
+    if level is not None:
+        light = level > 0.18
+        css += "color-scheme:light;" if light else "color-scheme:dark;"
+        css += "".join(f"--c-{k}:{v};" for k, v in (_ON_LIGHT if light else _ON_DARK).items() if k not in theme)
+    return css
+
+
+def theme_stylesheet(theme: Mapping[str, str]) -> str:
+    """A clean theme as custom properties; dark-* ones for readers whose system is dark."""
+    light = {k: v for k, v in theme.items() if not k.startswith("dark-")}
+    dark = {k[5:]: v for k, v in theme.items() if k.startswith("dark-")}
+    css = f":root{{{_declarations(light)}}}\n"
+    if dark:
+        css += f"@media (prefers-color-scheme: dark){{:root{{{_declarations(dark)}}}}}\n"
+    return css
 
 
 def widget_settings(stored: Mapping | None) -> dict:

@@ -24,7 +24,7 @@ from service.embed import render
 from service.embed.assets import asset_version
 from service.embed.i18n import Messages, catalogue_json, pick_language
 from service.embed.schemas import FORM_FIELDS, OPTIONAL_FORM_FIELDS, EmbedQuerySchema
-from service.embed.settings import ORDERS, theme_from_query
+from service.embed.settings import ORDERS, host_style_from_query, theme_from_query, theme_stylesheet
 from service.errors import BadRequest, ServiceError, TooManyRequests, Unprocessable
 from service.extensions import csrf, limiter
 from service.form_tokens import issue_form_token
@@ -79,14 +79,28 @@ class Page:
         self.lang = pick_language(self.query["lang"], settings["language"])
         self.order = self.query["order"] or settings["order"]
         self.page = self.query["page"]
-        self.theme = {**settings["theme"], **theme_from_query(args)}
+        self.host = host_style_from_query(args)
+        self.theme = {**self.host, **settings["theme"], **theme_from_query(args)}
         base = {"article": self.key}
         if self.query["lang"]:
             base["lang"] = self.lang
         if self.query["order"]:
             base["order"] = self.order
+        base.update({f"host-{k}": v for k, v in self.host.items()})
         base.update({f"theme-{k}": v for k, v in theme_from_query(args).items()})
+        if self.back_url:
+            base["url"] = self.back_url
         self.base = base
+
+    @cached_property
+    def back_url(self) -> str | None:
+        """The article's page, when the embed named one on an origin the site lists: the page
+        opened on its own (the snippet's no-script link) offers a way back to it."""
+        url = self.query["url"]
+        if not url or not url.lower().startswith(("http://", "https://")):
+            return None
+        origin = "/".join(url.split("/", 3)[:3]).lower()
+        return url if not self.site.origins or origin in self.site.origins else None
 
     def url(self, **extra) -> str:
         params = {**self.base, **{k: v for k, v in extra.items() if v is not None}}
@@ -158,9 +172,9 @@ def _page_html(page: Page, *, status: dict | None = None, form: dict | None = No
                                          page.base),
         own_pending=own, status=status, form=form or {}, errors=errors or {}, reply_to=reply_to,
         reply_name=render.reply_author(page.article, reply_to),
-        form_token=form_token, action=page.url(), asset_version=asset_version(), short_date=render.short_date,
+        form_token=form_token, action=page.url(), asset_version=asset_version(), short_date=m.date,
         theme_url=url_for("embed.theme_css", site=page.site.slug, **{f"theme-{k}": v for k, v in page.theme.items()})
-        if page.theme else None,
+        if page.theme else None, back_url=page.back_url,
     )
     return html
 
@@ -269,13 +283,9 @@ def theme_css(site: str):
     """The site's theme (and per-embed overrides) as custom properties: the page allows no
     inline style, so the theme is a stylesheet of its own."""
     settings = render.load_site(site).settings
-    theme = {**settings["theme"], **theme_from_query(request.args)}
-    light = "".join(f"--c-{k}:{v};" for k, v in theme.items() if not k.startswith("dark-"))
-    dark = "".join(f"--c-{k[5:]}:{v};" for k, v in theme.items() if k.startswith("dark-"))
-    css = f":root{{{light}}}\n"
-    if dark:
-        css += f"@media (prefers-color-scheme: dark){{:root{{{dark}}}}}\n"
-    response = Response(css, mimetype="text/css")
+    theme = {**host_style_from_query(request.args), **settings["theme"], **theme_from_query(request.args)}
+    response = Response(theme_stylesheet(theme), mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=300"
     response.add_etag()
     return response.make_conditional(request)
+

@@ -47,7 +47,7 @@ def test_empty_thread_invites_the_first_comment(client, site):
     assert 'name="form_token"' in html
     for field, label in [("author", "Name"), ("email", "Email (optional)"), ("website", "Website (optional)"),
                          ("body", "Comment")]:
-        assert f'<label for="f-{field}">{label}</label>' in html
+        assert re.search(rf'<label for="f-{field}"( class="sr-when-collapsed")?>{re.escape(label)}</label>', html)
 
 
 def test_author_and_website_are_escaped_and_only_http_websites_become_links(client, site):
@@ -137,10 +137,12 @@ def test_language_comes_from_the_embed_then_the_site(client, site):
     assert "Kommentare (0)" in page(client, "article=a&lang=de").get_data(as_text=True)
     assert 'lang="fr"' in page(client, "article=a&lang=fr").get_data(as_text=True)
     assert "Comments (0)" in page(client, "article=a&lang=xx").get_data(as_text=True)
+    arabic = page(client, "article=a&lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in arabic and ">التعليقات (0)</h1>" in arabic
     site.settings = {"language": "de"}
     db.session.commit()
     html = page(client, "article=a").get_data(as_text=True)
-    assert '<html lang="de">' in html and "Kommentar senden" in html
+    assert '<html lang="de" dir="ltr">' in html and "Kommentar senden" in html
 
 
 def test_premoderated_site_says_comments_are_read_first(client, premoderated):
@@ -163,7 +165,9 @@ def test_theme_stylesheet_carries_only_valid_colours_and_lengths(client, site):
     html = page(client, "article=a&theme-bg=%23fff&theme-fg=red;}body{x:y").get_data(as_text=True)
     link = re.search(r'<link rel="stylesheet" href="(/embed/blog/theme\.css[^"]*)"', html).group(1)
     css = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
-    assert css == ":root{--c-accent:#c00;--c-radius:0;--c-bg:#fff;}\n"
+    # a background of known lightness brings text, status colours and form controls that suit it
+    assert css == (":root{--c-accent:#c00;--c-radius:0;--c-bg:#fff;"
+                   "color-scheme:light;--c-fg:#1f2328;--c-error:#b3261e;--c-ok:#1a7f37;--c-warn:#8a5a00;}\n")
     dark = client.get("/embed/blog/theme.css?theme-dark-accent=rgb(10,20,30)&theme-bogus=1").get_data(as_text=True)
     assert dark == (":root{--c-accent:#c00;--c-radius:0;}\n"
                     "@media (prefers-color-scheme: dark){:root{--c-accent:rgb(10,20,30);}}\n")

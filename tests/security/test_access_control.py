@@ -45,6 +45,10 @@ PUBLIC = frozenset({
     # readers' votes (the reader is their author token or address), the no-script vote form,
     # the public feeds and the identicons
     "votes.CommentVote", "embed_votes.vote", "feeds.site_feed", "feeds.article_feed", "avatars.identicon",
+    # reader mail: thread subscriptions (always 202), address confirmation and thread unsubscribe
+    # pages (the signed token in the link is the credential)
+    "subscriptions.SiteSubscriptions", "reader_mail.subscribe_from_widget", "reader_mail.confirm_page",
+    "reader_mail.confirm", "reader_mail.thread_unsubscribe_page", "reader_mail.thread_unsubscribe",
 })
 # Guarded, but not by moderator identity: the metrics scraper's token or address.
 OPERATOR = frozenset({"ops.metrics"})

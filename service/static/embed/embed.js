@@ -1,9 +1,13 @@
 /* Comments for a blog page. Paste where the comments go:
      <div data-comments data-site="SITE" data-article="ID"></div>
      <script src="https://HOST/embed.js" async></script>
+     <noscript><a href="https://HOST/embed/SITE?article=ID">Read and write comments</a></noscript>
    Each placeholder becomes an iframe of HOST/embed/SITE?article=ID (ID defaults to the page's
-   path), loaded when it nears the viewport and resized to its content. Optional attributes:
-   data-lang, data-order (oldest|newest), data-theme-accent="#c00" (any theme property). */
+   path), loaded when it nears the viewport and resized to its content (it grows and shrinks).
+   The frame takes the placeholder's font family, text and link colours and background, read
+   from the computed style (data-inherit="off" to keep the widget's own). Optional attributes:
+   data-lang, data-order (oldest|newest), data-theme-accent="#c00" (any theme property; these
+   and the site's theme win over the inherited look). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,6 +17,26 @@
 
   function kebab(s) {
     return s.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); }).replace(/^-/, "");
+  }
+
+  /* The host's look where the placeholder sits: font, text colour, link colour, and the first
+     opaque background up the tree. */
+  function look(el, q) {
+    var s = getComputedStyle(el), a = document.createElement("a"), n = el, bg;
+    a.href = "#";
+    el.appendChild(a);
+    q.set("host-accent", getComputedStyle(a).color);
+    el.removeChild(a);
+    q.set("host-fg", s.color);
+    q.set("host-font", s.fontFamily);
+    for (; n && n.nodeType === 1; n = n.parentElement) {
+      bg = getComputedStyle(n).backgroundColor;
+      if (bg && !/^transparent$|^rgba\(.*,\s*0\)$/.test(bg)) return q.set("host-bg", bg);
+    }
+    /* no background of its own: the browser's canvas, white unless the page lets it go dark */
+    if (/dark/.test(getComputedStyle(document.documentElement).colorScheme) &&
+        matchMedia("(prefers-color-scheme: dark)").matches) { q.delete("host-fg"); q.delete("host-accent"); }
+    else q.set("host-bg", "rgb(255, 255, 255)");
   }
 
   function build(el) {
@@ -29,6 +53,7 @@
     Object.keys(d).forEach(function (k) {
       if (/^theme[A-Z]/.test(k)) q.set("theme-" + kebab(k.slice(5)), d[k]);
     });
+    if ((d.inherit || defaults.inherit) !== "off") look(el, q);
     if (document.title) q.set("title", document.title.slice(0, 300));
     q.set("url", (location.origin + location.pathname).slice(0, 2048));
     var f = document.createElement("iframe");
@@ -36,6 +61,7 @@
     // The page inside learns where to send its height from its window name.
     f.name = "comments|" + location.origin;
     f.title = d.title || "Comments";
+    if (d.title) f.setAttribute("data-title", "1");
     f.setAttribute("loading", "lazy");
     f.style.cssText = "display:block;width:100%;border:0;overflow:hidden;height:" + (parseInt(d.height, 10) || 420) + "px";
     el.appendChild(f);
@@ -48,6 +74,10 @@
       if (frames[i].contentWindow === e.source) {
         var h = Math.min(Math.max(Number(e.data.height) || 0, 60), 200000);
         frames[i].style.height = Math.ceil(h) + "px";
+        /* the frame's title in the page's language, for screen readers */
+        if (typeof e.data.title === "string" && !frames[i].hasAttribute("data-title")) {
+          frames[i].title = e.data.title.slice(0, 200);
+        }
       }
     }
   });

@@ -15,19 +15,36 @@
   var STORE = "comments:own:" + site, AUTHOR = "comments:author:" + site;
   var KEEP_MS = 30 * 864e5;
 
-  /* ---- the embedding page: our height, to the origin embed.js named us after ---- */
+  /* ---- the embedding page: our height and our count, to the origin embed.js named us after ---- */
   var parentOrigin = (window.name.indexOf("comments|") === 0) ? window.name.slice(9) : "";
-  function postHeight() {
-    if (!parentOrigin || window.parent === window) return;
-    try {
-      window.parent.postMessage({ type: "comments:height", height: document.documentElement.scrollHeight }, parentOrigin);
-    } catch (e) { /* a malformed origin: nobody to tell */ }
+  var framed = window.parent !== window;
+  function tell(message) {
+    if (!parentOrigin || !framed) return;
+    try { window.parent.postMessage(message, parentOrigin); } catch (e) { /* a malformed origin: nobody to tell */ }
   }
+  /* the body's own height, not the document's: that never drops below the frame's current
+     height, so the frame could grow but never shrink */
+  function postHeight() {
+    tell({ type: "comments:height", height: Math.ceil(document.body.getBoundingClientRect().height), title: document.title });
+  }
+  function tellCount() {
+    tell({ type: "comments:count", site: site, article: article, count: parseInt(heading.getAttribute("data-count"), 10) || 0 });
+  }
+  var back = document.getElementById("back");
+  if (back && framed) back.remove(); /* the article is right around us */
   if (window.ResizeObserver) new ResizeObserver(postHeight).observe(document.body);
   window.addEventListener("load", postHeight);
 
   /* ---- small helpers ---- */
   function fmt(s, v) { return String(s).replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }); }
+  var plurals;
+  try { plurals = new Intl.PluralRules(d.lang); } catch (e) { plurals = null; }
+  /* a catalogue entry with plural forms ({one, few, many, other...}) takes the form for n */
+  function count(key, n) {
+    var v = M[key];
+    if (typeof v === "object") v = v[plurals ? plurals.select(n) : "other"] || v.other;
+    return fmt(v, { n: n });
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -89,7 +106,8 @@
   function setCount(delta) {
     var n = Math.max(0, (parseInt(heading.getAttribute("data-count"), 10) || 0) + delta);
     heading.setAttribute("data-count", n);
-    heading.textContent = fmt(M.heading, { n: n });
+    heading.textContent = count("heading", n);
+    tellCount();
   }
 
   function buildComment(c, pending) {
@@ -113,10 +131,22 @@
     if (pending) meta.appendChild(el("span", "badge", M.awaiting));
     box.appendChild(meta);
     var body = el("div", "body");
+    body.dir = "auto"; /* a comment in another script than the page's keeps its own direction */
     body.innerHTML = c.body_html; /* sanitized by the service when it was stored */
     box.appendChild(body);
     if (pending) box.appendChild(el("p", "note", M.awaiting_note));
-    box.appendChild(el("div", "actions"));
+    var actions = box.appendChild(el("div", "actions"));
+    var parent = c.parent_id && document.getElementById("comment-" + c.parent_id);
+    var depth = parent ? (parseInt(parent.getAttribute("data-depth"), 10) || 1) + 1 : 1;
+    li.setAttribute("data-depth", depth);
+    if (!pending && depth < (parseInt(d.replyDepth, 10) || 3)) {
+      var reply = el("a", "reply", M.reply);
+      reply.target = "_self";
+      reply.href = d.replyHref + c.id + "#comment-form";
+      reply.setAttribute("data-reply", c.id);
+      reply.setAttribute("data-author", c.author);
+      actions.appendChild(reply);
+    }
     li.appendChild(box);
     return li;
   }
@@ -280,6 +310,13 @@
   var preview = function () {};
   if (form) {
     form.noValidate = true; /* the service's messages, inline, in the page's language */
+    /* one "Write a comment" box until the reader starts */
+    if (!form.elements.body.value && !form.elements.parent_id.value && !form.querySelector("[aria-invalid]")) {
+      form.classList.add("collapsed");
+      form.addEventListener("focusin", function () {
+        if (form.classList.contains("collapsed")) { form.classList.remove("collapsed"); postHeight(); }
+      });
+    }
     form.parentNode.insertBefore(home, form);
     var saved = store(AUTHOR) || {};
     ["author", "email", "website"].forEach(function (k) {
@@ -361,4 +398,5 @@
     ownControls(entry);
   });
   postHeight();
+  tellCount();
 })();
