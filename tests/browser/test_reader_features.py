@@ -7,7 +7,10 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from service.extensions import db
 
 from service.services.administration import tokens
 from tests.browser.widget_fixtures import FAST_POLICY, embed_snippet, host_app
@@ -143,3 +146,25 @@ def test_a_pinned_comment_comes_first(page, live_server, app):
         first = page.locator("#thread > li.comment").nth(0)
         expect(first).to_contain_text("The answer, pinned")
         expect(first.locator(".badge-pinned")).to_have_text("Pinned")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_votes_badges_and_avatars_pass_axe(browser, live_server, app, scheme):
+    site = make_site("blog", policy=FAST_POLICY)
+    pinned = make_comment(site, "/post", body="Pinned, by the editor")
+    make_comment(site, "/post", body="A reader's")
+    pinned.pinned = pinned.by_moderator = True
+    db.session.commit()
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/embed/blog?article=/post")
+        page.locator("button.vote-like").nth(1).click()
+        expect(page.locator("button.vote-like").nth(1)).to_have_attribute("aria-pressed", "true")
+        expect(page.locator(".badge-moderator")).to_have_count(1)
+        response = Axe().run(page, options={"resultTypes": ["violations"], "iframes": False}).response
+        blocking = [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in response["violations"]
+                    if v["impact"] in {"serious", "critical"}]
+        assert blocking == []
+    finally:
+        context.close()

@@ -64,7 +64,7 @@ def test_author_and_website_are_escaped_and_only_http_websites_become_links(clie
 def test_body_is_the_stored_sanitized_html(client, site):
     make_comment(site, body='<img src=x onerror="window.__pwned=1"> [click](javascript:alert(1)) **bold**')
     html = page(client).get_data(as_text=True)
-    assert "<img" not in html.split('<div class="body">', 1)[1]  # the avatar is the only picture
+    assert "<img" not in html.split('<div class="body"', 1)[1]  # the avatar (before the body) is the only picture
     assert 'onerror="' not in html
     assert 'href="javascript:' not in html
     assert "<strong>bold</strong>" in html
