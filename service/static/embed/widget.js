@@ -1,7 +1,9 @@
 /* The comments page's own script. Without it the page works (form POST and redirect); with it:
-   submitting without a reload, inline field errors, live preview, replies in place, the height
-   sent to the embedding page, and the reader's own comments kept in this browser's storage
-   (held ones shown as awaiting moderation, edit and delete within the edit window). */
+   the form as one box until the reader starts, submitting without a reload, inline field
+   errors, live preview, replies in place (a just-posted comment can be answered at once), the
+   height and the comment count sent to the embedding page, and the reader's own comments kept
+   in this browser's storage (held ones shown as awaiting moderation, edit and delete within
+   the edit window). */
 (function () {
   "use strict";
   var main = document.getElementById("comments");
