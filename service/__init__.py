@@ -9,7 +9,7 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import auth, cli, demo, embed, headers, moderation_queue, ops, routing
+from service import auth, avatars, cli, demo, embed, feeds, headers, moderation_queue, ops, routing
 from service import logging as service_logging
 from service.api import init_api
 from service.config import Config, finalize
@@ -44,6 +44,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     register_error_handlers(app)
     cli.init_app(app)
     embed.init_app(app)
+    avatars.init_app(app)
+    feeds.init_app(app)
     demo.init_app(app)
     notifications.init_app(app)
     moderation_queue.init_app(app)  # after the other blueprints: it exempts the JSON ones from form CSRF

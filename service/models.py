@@ -148,6 +148,13 @@ class Comment(db.Model):
     notify_replies: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Where an imported comment came from ("disqus:123", "wxr:45"): a second import skips it.
     source_key: Mapped[str | None] = mapped_column(sa.String(200))
+    # Readers' votes, stored counters changed in each vote's transaction (see Vote).
+    likes: Mapped[int] = mapped_column(default=0, server_default="0")
+    dislikes: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Shown first in every order; set by a moderator.
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Written by a logged-in moderator of the site: the thread shows a badge.
+    by_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     article: Mapped[Article] = relationship()
 
@@ -309,6 +316,23 @@ class DeliveryAttempt(db.Model):
     status_code: Mapped[int | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(sa.String(1000))
     duration_ms: Mapped[int] = mapped_column(default=0)
+
+
+class Vote(db.Model):
+    """One reader's like (+1) or dislike (-1) of a comment. The reader is a keyed hash of their
+    author token, or of their address when they send none; a new vote replaces the old."""
+
+    __tablename__ = "vote"
+    __table_args__ = (
+        sa.Index("uq_vote_comment_voter", "comment_id", "voter_hash", unique=True),
+        sa.CheckConstraint("value IN (-1, 1)", name="value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    voter_hash: Mapped[str] = mapped_column(sa.String(64))
+    value: Mapped[int] = mapped_column(sa.SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ConfirmedAddress(db.Model):

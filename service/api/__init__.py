@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import comments, counts, docs, flags, moderation, moderation_sites, preview, webhooks
+from service.api import comments, counts, docs, flags, moderation, moderation_sites, preview, votes, webhooks
 from service.api import subscriptions
 from service.api.spec import BodyErrorsPlugin
 from service.schemas.comments import ErrorSchema
@@ -21,7 +21,7 @@ def init_api(app: Flask) -> Api:
         "extra_plugins": [BodyErrorsPlugin()],
         "info": {"description": "Comments for blogs: submit, read, count and moderate."},
     })
-    for module in (comments, counts, flags, moderation, moderation_sites, preview, webhooks):
+    for module in (comments, counts, flags, moderation, moderation_sites, preview, webhooks, votes):
         api.register_blueprint(module.blp)
     api.register_blueprint(subscriptions.blp)
     app.register_blueprint(docs.blp)

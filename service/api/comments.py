@@ -47,6 +47,7 @@ def comment_payload(comment, article_key: str) -> dict:
         "status": comment.status.value,
         "created": comment.created_at.isoformat(),
         "edited": comment.edited_at is not None,
+        "by_moderator": comment.by_moderator,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, request
+from flask_login import current_user
 
 from service.errors import UnsupportedMediaType
 from service.net import client_ip
@@ -20,7 +21,13 @@ def require_json_body() -> None:
 
 
 def current_client() -> Client:
-    return Client(ip_hash=hash_ip(client_ip()), user_agent=request.headers.get("User-Agent", ""))
+    """The reader, and the sites they moderate when the request carries a moderator's session
+    cookie (sent on this service's origin: the comments page opened directly, or a frame whose
+    browser sends it). Only the session counts: an API token names a program, not a person."""
+    moderator = current_user if request.cookies and current_user and current_user.is_authenticated else None
+    return Client(ip_hash=hash_ip(client_ip()), user_agent=request.headers.get("User-Agent", ""),
+                  moderated_site_ids=moderator.site_ids if moderator is not None else None,
+                  moderates_all=bool(moderator is not None and moderator.is_admin))
 
 
 def json_response(payload, status: int = 200) -> Response:

@@ -15,7 +15,7 @@ from service.schemas.moderation import (AuthorBlockSchema, BlockListSchema, Bulk
                                         ModeratedCommentSchema, ModerationPageSchema, ModerationQuerySchema,
                                         StatusChangeSchema, TextEditSchema)
 from service.services.comments import flags
-from service.services.moderation import blocks, history, moderation_actions, moderation_queries
+from service.services.moderation import blocks, history, moderation_actions, moderation_queries, pins
 from service.services.administration.sites import get_site
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1/moderation",
@@ -47,7 +47,8 @@ def comment_payload(comment, site_slug: str, article_key: str, reasons: list) ->
         "author": comment.author, "email": comment.email, "website": comment.website, "body": comment.body,
         "body_html": comment.body_html, "status": comment.status.value, "created": comment.created_at,
         "edited": comment.edited_at, "ip_hash": comment.ip_hash, "flag_count": comment.flag_count,
-        "revision": comment.revision, "reasons": reasons,
+        "revision": comment.revision, "reasons": reasons, "pinned": comment.pinned,
+        "by_moderator": comment.by_moderator, "likes": comment.likes, "dislikes": comment.dislikes,
     }
 
 
@@ -115,12 +116,14 @@ class ModerationComment(MethodView):
     @blp.response(200, ModeratedCommentSchema)
     @documented((404, "No such comment."), (409, "Not an allowed move, or someone else acted first."))
     def patch(self, data: dict, comment_id: int):
-        """Approve, reject, mark as spam, delete or restore (to pending or approved) a comment.
+        """Approve, reject, mark as spam, delete or restore (to pending or approved) a comment;
+        pin it first in its thread (`"pinned": true`) or unpin it.
 
         Send the `revision` you saw: if someone else acted since, the answer is 409.
         """
-        comment = moderation_actions.moderate_comment(require_actor(), comment_id, data["status"],
-                                                      note=data["note"], expected_revision=data["revision"])
+        comment = pins.update_comment(require_actor(), comment_id, status=data.get("status"),
+                                      pinned=data.get("pinned"), note=data["note"],
+                                      expected_revision=data["revision"])
         return _one(comment)
 
 

@@ -15,7 +15,7 @@ from service.schemas.comments import MAX_ARTICLES_PER_COUNT, CountsQuerySchema, 
 
 _COUNTS = CountsQuerySchema()
 _THREAD = ThreadQuerySchema()
-_ORDERS = ("oldest", "newest")
+_ORDERS = ("oldest", "newest", "top")
 
 
 def _plausible_key(key: str) -> bool:

@@ -40,7 +40,7 @@ def list_() -> None:
 @group.command("configure")
 @click.argument("slug")
 @click.option("--language", help="The widget's language (a catalogue in service/embed/messages).")
-@click.option("--order", type=click.Choice(["oldest", "newest"]), help="Which comments come first.")
+@click.option("--order", type=click.Choice(["oldest", "newest", "top"]), help="Which comments come first.")
 @click.option("--reply-depth", type=int, help="How deep replies nest (1-6; default 3).")
 @click.option("--theme", "theme", multiple=True, metavar="NAME=VALUE",
               help="A theme property, e.g. accent=#c00 or dark-bg=#111 (repeatable).")

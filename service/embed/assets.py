@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "embed"
-PAGE_ASSETS = ("widget.js", "widget.css")
+PAGE_ASSETS = ("widget.js", "widget.css", "reader.js", "reader.css")
 
 
 @lru_cache(maxsize=1)

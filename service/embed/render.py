@@ -14,7 +14,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 from markupsafe import Markup
 
 from service.embed.i18n import Messages, format_datetime_text
@@ -24,11 +24,10 @@ from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
 from service.services.comments import read_cache
 from service.services.administration.sites import SLUG
-from service.services.comments.threads import approved_roots, nest, read_row
+from service.services.comments.reader_options import ReaderOptions, options_from_policy
+from service.services.comments.threads import THREAD_COLUMNS, approved_roots, nest, order_roots, read_row
 
 PER_PAGE = 50
-_THREAD_COLUMNS = (Comment.id, Comment.parent_id, Comment.author, Comment.website, Comment.body_html,
-                   Comment.created_at, Comment.edited_at)
 
 # Built once: constructing a statement costs more than running it on these indexed lookups.
 _SITE_BY_SLUG = sa.select(Site.id, Site.slug, Site.name, Site.origins, Site.policy, Site.settings) \
@@ -45,6 +44,7 @@ class SiteRow:
     origins: tuple[str, ...]
     mode: str
     settings: dict
+    options: ReaderOptions = ReaderOptions()  # votes and avatars, from the policy
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _site_row(slug: str) -> SiteRow:
         raise NotFound(f"No site {slug!r}.")
     policy = row.policy if isinstance(row.policy, dict) else {}
     return SiteRow(row.id, row.slug, row.name, tuple(row.origins or ()), str(policy.get("mode", "post")),
-                   widget_settings(row.settings))
+                   widget_settings(row.settings), options_from_policy(policy))
 
 
 def load_article(site: SiteRow, key: str) -> ArticleRow:
@@ -112,9 +112,7 @@ def thread(site: SiteRow, article: ArticleRow, key: str, order: str, page: int) 
     """One page of top-level comments (with their replies) and the number of pages."""
     if article.id is None:
         return [], 1
-    roots = approved_roots(article.id, key)
-    if order == "newest":
-        roots.reverse()
+    roots = order_roots(approved_roots(article.id, key, site.options), order)
     pages = max(1, -(-len(roots) // PER_PAGE))
     start = (min(page, pages) - 1) * PER_PAGE
     return limit_depth(roots[start:start + PER_PAGE], site.settings["reply_depth"]), pages
@@ -129,8 +127,8 @@ def render_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order
                   base_query: dict) -> Markup:
     """The thread section of the page, as HTML: built on a miss, else from the cache.
     `base_query` (article, lang, order, theme) is what its reply and page links keep."""
-    cache_key = ("embed-thread", site.id, site.settings["reply_depth"], article.id, article.created, key, lang,
-                 order, page, tuple(sorted(base_query.items())))
+    cache_key = ("embed-thread", site.id, site.settings["reply_depth"], site.options, article.id, article.created,
+                 key, lang, order, page, tuple(sorted(base_query.items())))
     return read_cache.rendering(cache_key, article.version, lambda: _build_thread(
         site, article, key, lang, order, page, base_query))
 
@@ -142,20 +140,26 @@ def _build_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order
     messages = Messages(lang)
     return Markup(template.render(comments=comments, pages=pages, page=min(page, pages), m=messages,
                                   site=site, key=key, lang=lang, order=order, short_date=messages.date,
-                                  link_query=urlencode(base_query)))
+                                  link_query=urlencode(base_query), reader=_reader(site, base_query)))
 
 
-def own_pending(article: ArticleRow, ids: list[int], key: str) -> list[dict]:
+def _reader(site: SiteRow, base_query: dict) -> dict:
+    """What every comment's votes form needs: the site's option and where the form posts."""
+    return {"votes": site.options.votes,
+            "vote_action": url_for("embed_votes.vote", site=site.slug, **base_query)}
+
+
+def own_pending(article: ArticleRow, ids: list[int], key: str, avatars: str = "identicon") -> list[dict]:
     """The reader's own held comments on this article (ids from their session)."""
     if article.id is None or not ids:
         return []
     rows = db.session.execute(
-        sa.select(*_THREAD_COLUMNS)
+        sa.select(*THREAD_COLUMNS)
         .where(Comment.id.in_(ids[-20:]), Comment.article_id == article.id,
                Comment.status == CommentStatus.PENDING)
         .order_by(Comment.created_at, Comment.id)
     ).all()
-    items = nest(key, rows)  # a held reply's parent is not among them: it shows at the top level
+    items = nest(key, rows, ReaderOptions(votes="off", avatars=avatars))  # a held reply's parent is not among them: it shows at the top level
     for item in items:
         item["depth"] = 1
         item["can_reply"] = False

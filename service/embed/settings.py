@@ -20,7 +20,7 @@ from service.errors import Unprocessable
 from service.extensions import db
 from service.services.administration.sites import get_site
 
-ORDERS = ("oldest", "newest")
+ORDERS = ("oldest", "newest", "top")
 DEFAULT_REPLY_DEPTH = 3
 MAX_REPLY_DEPTH = 6
 
@@ -135,7 +135,7 @@ def validate_changes(changes: Mapping) -> dict:
         clean["language"] = changes["language"]
     if changes.get("order") is not None:
         if changes["order"] not in ORDERS:
-            errors["order"] = ["One of oldest, newest."]
+            errors["order"] = [f"One of {', '.join(ORDERS)}."]
         clean["order"] = changes["order"]
     if changes.get("reply_depth") is not None:
         depth = changes["reply_depth"]

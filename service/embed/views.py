@@ -31,6 +31,7 @@ from service.form_tokens import issue_form_token
 from service.models import id_from_text
 from service.schemas.comments import CommentCreateSchema
 from service.services.comments import read_cache
+from service.services.comments.avatars import GRAVATAR_ORIGIN
 from service.services.comments.submissions import submit_comment
 from service.services.administration.sites import public_site
 
@@ -57,7 +58,7 @@ def _query(args: MultiDict) -> dict:
         if (article and len(article) <= 255 and article.isprintable() and not article.isspace()
                 and (lang is None or len(lang) <= 16) and (order is None or order in ORDERS)):
             return {"article": article, "lang": lang, "order": order, "page": 1, "reply": None, "status": None,
-                    "own": None, "title": None, "url": None}
+                    "own": None, "title": None, "url": None, "voted": None}
     try:
         return _QUERY.load(args.to_dict())
     except ValidationError as exc:
@@ -140,9 +141,10 @@ def _own_ids(token: str | None) -> list[int]:
     return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
-def content_security_policy(origins: tuple[str, ...]) -> str:
+def content_security_policy(origins: tuple[str, ...], gravatar: bool = False) -> str:
     ancestors = " ".join(("'self'",) + origins) if origins else "*"
-    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    images = f"'self' data: {GRAVATAR_ORIGIN}" if gravatar else "'self' data:"
+    return (f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {images}; "
             "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
             f"frame-ancestors {ancestors}")
 
@@ -155,7 +157,7 @@ def _render(page: Page, *, status: dict | None = None, form: dict | None = None,
 
 def _html_response(page: Page, html: str, code: int = 200) -> Response:
     response = Response(html, status=code, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = content_security_policy(cors_safe(page.site.origins))
+    response.headers["Content-Security-Policy"] = page_csp(page)
     return response
 
 
@@ -163,7 +165,7 @@ def _page_html(page: Page, *, status: dict | None = None, form: dict | None = No
                errors: dict | None = None, form_token: str) -> str:
     m = Messages(page.lang)
     reply_to = page.query["reply"] if form is None else id_from_text(form.get("parent_id"))
-    own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key)
+    own = render.own_pending(page.article, _own_ids(page.query["own"]), page.key, page.site.options.avatars)
     html = render_template(
         "embed/page.html", page=page, m=m, messages_json=catalogue_json(page.lang), site=page.site, article=page.article,
         thread_html=render.render_thread(page.site, page.article, page.key, page.lang, page.order, page.page,
@@ -184,7 +186,12 @@ def cors_safe(origins: tuple[str, ...]) -> tuple[str, ...]:
 
 def plain_page_headers(page: Page, etag: str) -> dict[str, str]:
     return {"ETag": f'"{etag}"', "Cache-Control": PAGE_CACHE,
-            "Content-Security-Policy": content_security_policy(cors_safe(page.site.origins))}
+            "Content-Security-Policy": page_csp(page)}
+
+
+def page_csp(page: Page) -> str:
+    """Pictures come from this service alone, unless the site chose Gravatar's."""
+    return content_security_policy(cors_safe(page.site.origins), page.site.options.avatars == "gravatar")
 
 
 def cached_plain_page(page: Page, etag: str) -> str | None:

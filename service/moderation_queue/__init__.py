@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import Flask
 
 from service.extensions import csrf
-from service.moderation_queue import (views_admin, views_article, views_auth, views_overview, views_policy,
-                                      views_queue)
+from service.moderation_queue import (views_admin, views_article, views_auth, views_overview, views_pins,
+                                      views_policy, views_queue)
 from service.moderation_queue.blueprint import bp
 
-VIEW_MODULES = (views_admin, views_article, views_auth, views_overview, views_policy, views_queue)
+VIEW_MODULES = (views_admin, views_article, views_auth, views_overview, views_policy, views_queue, views_pins)
 CSRF_EXEMPT_PREFIXES = ("/api/", "/embed")
 
 

@@ -131,3 +131,8 @@ def policy_from_form(form, current: dict) -> tuple[dict, dict]:
             except ValueError:
                 errors[key] = ["Enter a number."]
     return data, errors
+
+
+class PinForm(FlaskForm):
+    pinned = SelectField(choices=[SelectChoice("1", "Pin"), SelectChoice("0", "Unpin")], validators=[InputRequired()])
+    next = HiddenField()

@@ -68,6 +68,7 @@ def _item_urls() -> dict[str, str]:
     return {"status": pattern("moderation_queue.set_status", comment_id=1),
             "page": pattern("moderation_queue.comment_page", comment_id=1),
             "block": pattern("moderation_queue.block_author", comment_id=1),
+            "pin": pattern("moderation_queue.set_pinned", comment_id=1),
             "article": pattern("moderation_queue.article_page", article_id=1)}
 
 

@@ -133,7 +133,9 @@ class ThreadQuerySchema(Schema):
         unknown = EXCLUDE
 
     article = ArticleKey(required=True)
-    order = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"]))
+    order = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest", "top"]),
+                          metadata={"description": "top: by a confidence score of likes and dislikes (Wilson "
+                                                   "lower bound); pinned comments come first in every order."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -157,9 +159,16 @@ class CommentSchema(Schema):
     status = fields.String()
     created = fields.DateTime()
     edited = fields.Boolean()
+    by_moderator = fields.Boolean(metadata={"description": "Written by a logged-in moderator of the site."})
 
 
 class ThreadCommentSchema(CommentSchema):
+    likes = fields.Integer(allow_none=True, metadata={"description": "null when the site takes no votes."})
+    dislikes = fields.Integer(allow_none=True, metadata={"description": "null unless the site takes dislikes."})
+    pinned = fields.Boolean(metadata={"description": "Pinned by a moderator: shown first."})
+    avatar = fields.String(allow_none=True, metadata={
+        "description": "The author's picture: a path on this service (/avatars/KEY.svg), Gravatar's address "
+                       "when the site chose it, or null when the site shows none."})
     replies = fields.List(fields.Nested(lambda: ThreadCommentSchema()))
 
 

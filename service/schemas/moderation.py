@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from service.models import MAX_ID
 from service.moderation.sanitize import clean_text
@@ -67,6 +67,10 @@ class ModeratedCommentSchema(Schema):
     flag_count = fields.Integer()
     revision = fields.Integer(metadata={"description": "Send back as `revision` to act only on what you saw."})
     reasons = fields.List(fields.Nested(ReasonSchema))
+    pinned = fields.Boolean()
+    by_moderator = fields.Boolean(metadata={"description": "Written by a logged-in moderator of the site."})
+    likes = fields.Integer()
+    dislikes = fields.Integer()
 
 
 class ModerationPageSchema(Schema):
@@ -76,13 +80,28 @@ class ModerationPageSchema(Schema):
     comments = fields.List(fields.Nested(ModeratedCommentSchema))
 
 
+class StrictBoolean(fields.Boolean):
+    """true or false, not 1, "yes" or "on"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class StatusChangeSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    pinned = StrictBoolean(metadata={"description": "true pins the comment first in its thread; false unpins it."})
     note = Note()
     revision = fields.Integer(load_default=None, allow_none=True, **ID)
+
+    @validates_schema
+    def _something_to_do(self, data: dict, **_) -> None:
+        if "status" not in data and "pinned" not in data:
+            raise ValidationError("Send a status, pinned, or both.", "status")
 
 
 class TextEditSchema(Schema):

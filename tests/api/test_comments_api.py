@@ -36,7 +36,7 @@ def test_published_comment_answers_201_with_the_comment_and_tokens(client):
     assert comment == {
         "id": comment["id"], "article": "/2008/03/interview", "parent_id": None, "author": "Ann",
         "website": "https://ann.example.com", "body_html": "<p>Thanks for this <em>interview</em>.</p>",
-        "status": "approved", "edited": False,
+        "status": "approved", "edited": False, "by_moderator": False,
     }
 
 

@@ -21,6 +21,8 @@ def expected(comment: Comment, *, site="blog", article="post-1", reasons=None, *
         "body_html": comment.body_html, "status": comment.status.value,
         "created": comment.created_at.isoformat(), "edited": None, "ip_hash": comment.ip_hash,
         "flag_count": comment.flag_count, "revision": comment.revision, "reasons": reasons or [],
+        "pinned": comment.pinned, "by_moderator": comment.by_moderator, "likes": comment.likes,
+        "dislikes": comment.dislikes,
     }
     body.update(changes)
     return body

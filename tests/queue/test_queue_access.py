@@ -15,7 +15,7 @@ OWN_SITES_ONLY = {"moderation_queue.queue", "moderation_queue.sites_page", "mode
                   "moderation_queue.logout", "moderation_queue.bulk_status"}
 ADMIN_ONLY = {"moderation_queue.tokens_page", "moderation_queue.revoke_token", "moderation_queue.moderators_page"}
 FORM = {"status": "approved", "ids": "", "closed": "1", "body": "edited", "kinds": "ip", "name": "t",
-        "mode": "post"}
+        "mode": "post", "pinned": "1"}
 
 
 @pytest.fixture
@@ -72,6 +72,7 @@ def test_every_site_route_refuses_a_moderator_of_another_site(as_user, routes, h
     assert held.body == "Buy *cheap* watches"
     assert db.session.execute(db.select(Block)).scalars().all()[0].value == "x"
     assert not held.article.closed
+    assert not held.pinned
 
 
 def test_admin_routes_refuse_a_site_moderator(as_user, routes):
@@ -87,7 +88,7 @@ def test_every_route_is_classified(routes):
         "moderation_queue.comment_page", "moderation_queue.set_status", "moderation_queue.edit_text",
         "moderation_queue.block_author", "moderation_queue.article_page", "moderation_queue.close_article",
         "moderation_queue.overview_page", "moderation_queue.delete_block", "moderation_queue.policy_page",
-        "moderation_queue.save_policy", "moderation_queue.dry_run",
+        "moderation_queue.save_policy", "moderation_queue.dry_run", "moderation_queue.set_pinned",
     }
 
 

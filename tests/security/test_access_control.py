@@ -42,6 +42,9 @@ PUBLIC = frozenset({
     "moderation_queue.login",
     # one-click unsubscribe from reply mail (RFC 8058): the signed token in the link is the credential
     "notifications.unsubscribe_form", "notifications.unsubscribe",
+    # readers' votes (the reader is their author token or address), the no-script vote form,
+    # the public feeds and the identicons
+    "votes.CommentVote", "embed_votes.vote", "feeds.site_feed", "feeds.article_feed", "avatars.identicon",
     # reader mail: thread subscriptions (always 202), address confirmation and thread unsubscribe
     # pages (the signed token in the link is the credential)
     "subscriptions.SiteSubscriptions", "reader_mail.subscribe_from_widget", "reader_mail.confirm_page",
@@ -60,7 +63,7 @@ ADMIN_ONLY = frozenset({
 })
 SAFE_METHODS = {"GET"}
 FORM = {"status": "approved", "ids": "", "closed": "1", "body": "edited", "kinds": "ip", "name": "t",
-        "mode": "post", "note": "n"}
+        "mode": "post", "note": "n", "pinned": "1"}
 REMOTE = {"REMOTE_ADDR": "203.0.113.7"}  # not a loopback address: /metrics is not open to it
 
 
@@ -186,6 +189,7 @@ def assert_site_a_untouched(world: World) -> None:
     comment = db.session.get(Comment, world.comment_id)
     assert comment.status == CommentStatus.PENDING
     assert comment.body == f"Held text {MARKER}"
+    assert not comment.pinned
     assert not db.session.get(Article, comment.article_id).closed
     assert db.session.get(Block, world.block_id) is not None
     assert db.session.get(Webhook, world.webhook_id) is not None

@@ -51,6 +51,8 @@ def test_empty_policy_loads_the_defaults():
         ("spam_threshold", None),
         ("spam_max_false_holds", 0.02),
         ("hold_contact_details", True),
+        ("votes", "both"),
+        ("avatars", "identicon"),
         ("banned_words", ()),
         ("suspect_words", ()),
         ("blocked_domains", ()),
@@ -73,9 +75,9 @@ def test_full_policy_round_trips_through_json():
         "min_length": 5, "max_length": 2000, "max_author_length": 40, "repeat_window_minutes": 0,
         "hold_disposable_email": False, "disposable_domains": ["throwaway.example"], "close_after_days": 30,
         "min_fill_seconds": 1.5, "require_form_token": True, "hold_shouting": False,
-        "flags_to_review": 1, "hide_flagged": True, "trust_after_days": 7,
-        "flags_to_review": 1, "hide_flagged": True, "spam_filter": False, "spam_threshold": 0.8,
-        "spam_max_false_holds": 0.05, "hold_contact_details": False,
+        "flags_to_review": 1, "hide_flagged": True, "trust_after_days": 7, "spam_filter": False,
+        "spam_threshold": 0.8, "spam_max_false_holds": 0.05, "hold_contact_details": False,
+        "votes": "likes", "avatars": "off",
     }
     policy = load_policy(data)
     dumped = dump_policy(policy)
@@ -119,6 +121,8 @@ def test_dumped_policy_loads_back_equal(mode, words, max_links, close_after_days
         ({"hold_shouting": "yes"}, "hold_shouting", "Not a valid boolean."),
         ({"hide_flagged": 1}, "hide_flagged", "Not a valid boolean."),
         ({"flags_to_review": 0}, "flags_to_review", "Must be between 1 and 1000."),
+        ({"votes": "yes"}, "votes", "Must be one of: both, likes, off."),
+        ({"avatars": "robohash"}, "avatars", "Must be one of: identicon, gravatar, off."),
         ({"banned_words": "casino"}, "banned_words", "Not a valid list."),
         ({"banned_words": ["casino"] * 5001}, "banned_words", "At most 5000 entries are allowed."),
     ],

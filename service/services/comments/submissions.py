@@ -28,6 +28,13 @@ class Client:
 
     ip_hash: str
     user_agent: str = ""
+    # The sites a moderator logged in on this service's origin moderates (None: not one; an
+    # admin's is every site): their comments there carry the moderator's badge.
+    moderated_site_ids: frozenset[int] | None = None
+    moderates_all: bool = False
+
+    def moderates(self, site_id: int) -> bool:
+        return self.moderates_all or (self.moderated_site_ids is not None and site_id in self.moderated_site_ids)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
         author_key_hash=author_key_hash, fingerprint=decision.fingerprint,
         notify_replies=bool(data.get("notify_replies") and data.get("email")),
         flag_count=0, revision=1, created_at=now, updated_at=now, edited_at=None, source_key=None,
+        likes=0, dislikes=0, pinned=False, by_moderator=client.moderates(site.id),
     )
     comment.id = _insert(comment)
     record_new(comment, site.id, decision.reasons)
