@@ -1,7 +1,7 @@
 """Edit events keep the text before and after; blocks remember the comment they were made from
 
 Revision ID: 0006_harden_sec
-Revises: 0005
+Revises: reader_features_0006
 Create Date: 2026-12-06 03:20:00.000000
 
 An author's edit of an approved comment goes back to review, and the moderator judging it
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_harden_sec'
-down_revision = '0005'
+down_revision = 'reader_features_0006'
 branch_labels = None
 depends_on = None
 

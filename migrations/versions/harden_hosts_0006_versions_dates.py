@@ -1,7 +1,7 @@
 """A site's configuration version, webhooks removed in two steps, articles' publication dates
 
 Revision ID: harden_hosts_0006
-Revises: 0005
+Revises: 0006_harden_sec
 Create Date: 2026-12-06 03:25:00.000000
 
 - `site.config_version` is bumped in every transaction that changes the site, its blocks or its
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'harden_hosts_0006'
-down_revision = '0005'
+down_revision = '0006_harden_sec'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The learned spam filter: model versions and training runs
 
 Revision ID: spam_model_0006
-Revises: 0005
+Revises: harden_hosts_0006
 Create Date: 2026-12-06 03:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'spam_model_0006'
-down_revision = '0005'
+down_revision = 'harden_hosts_0006'
 branch_labels = None
 depends_on = None
 
