@@ -64,6 +64,7 @@ class Config:
     LOG_FORMAT = "text"  # "json" (one object per line) or "text"; production defaults to json
     LOG_LEVEL = "INFO"
     ACCESS_LOG = False  # one line per request from the app (gunicorn writes its own access log)
+    DEMO_ENABLED: bool | None = None  # the demo blog at /demo/; None: on in development, off in production
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -111,6 +112,7 @@ class Config:
         conf["LOG_FORMAT"] = (env.get("LOG_FORMAT") or ("json" if production else "text")).strip().lower()
         conf["LOG_LEVEL"] = (env.get("LOG_LEVEL") or cls.LOG_LEVEL).strip().upper()
         conf["ACCESS_LOG"] = _bool(env.get("ACCESS_LOG"), False)
+        conf["DEMO_ENABLED"] = _bool(env.get("DEMO_ENABLED"), not production)
         if conf["REDIS_URL"]:
             conf["RATELIMIT_STORAGE_URI"] = conf["REDIS_URL"]
         return conf
@@ -146,6 +148,8 @@ def finalize(conf: dict, instance_path: str) -> None:
         conf["SECRET_KEY"] = _local_secret(instance)
     if not conf.get("IP_HASH_KEY"):
         conf["IP_HASH_KEY"] = conf["SECRET_KEY"]
+    if conf.get("DEMO_ENABLED") is None:
+        conf["DEMO_ENABLED"] = conf.get("SERVICE_ENV") != "production"
     if conf["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite serialises writers; a generous busy timeout turns contention into waiting.
         options = dict(conf.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
