@@ -294,3 +294,19 @@ class DeliveryAttempt(db.Model):
     status_code: Mapped[int | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(sa.String(1000))
     duration_ms: Mapped[int] = mapped_column(default=0)
+
+
+class AdminEvent(db.Model):
+    """One row per change an administrator makes to a site (its settings, webhooks, moderators,
+    tokens): the site's audit log, beside the comments' ModerationEvent."""
+
+    __tablename__ = "admin_event"
+    __table_args__ = (sa.Index("ix_admin_event_site", "site_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moderator.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(sa.String(254))  # who, as shown: an email, a token's name
+    action: Mapped[str] = mapped_column(sa.String(32))  # e.g. "site.updated", "webhook.added"
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
