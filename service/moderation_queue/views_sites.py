@@ -132,31 +132,34 @@ def add_site_webhook(slug: str):
     return _settings(get_site(slug), created=created)
 
 
+def _act(slug: str, section: str, change, message):
+    """One button's action: done with a message, or the page again with the refusal in its section."""
+    who, site = _site(slug)
+    try:
+        result = change(who, site)
+    except ServiceError as exc:
+        return _settings(get_site(slug), section=section, errors=_field_errors(exc), status=exc.code or 422)
+    return done({"slug": slug}, message(result), url_for("moderation_queue.site_settings", slug=slug))
+
+
 @bp.post("/sites/<slug>/webhooks/<int:webhook_id>/test")
 def test_site_webhook(slug: str, webhook_id: int):
-    who, site = _site(slug)
-    message = site_admin.test_webhook(who, site, webhook_id)
-    return done({"id": webhook_id, "delivery": message.id},
-                f"A test call to webhook {webhook_id} is queued (delivery {message.id}); the worker sends it "
-                "and the delivery log shows the answer.", url_for("moderation_queue.site_settings", slug=slug))
+    return _act(slug, "webhooks", lambda who, site: site_admin.test_webhook(who, site, webhook_id),
+                lambda message: f"A test call to webhook {webhook_id} is queued (delivery {message.id}); the worker "
+                                "sends it and the delivery log shows the answer.")
 
 
 @bp.post("/sites/<slug>/webhooks/<int:webhook_id>/active")
 def toggle_site_webhook(slug: str, webhook_id: int):
-    who, site = _site(slug)
     active = request.form.get("active") == "1"
-    site_admin.set_webhook_active(who, site, webhook_id, active)
-    return done({"id": webhook_id, "active": active},
-                f"Webhook {webhook_id} is {'enabled' if active else 'disabled'}.",
-                url_for("moderation_queue.site_settings", slug=slug))
+    return _act(slug, "webhooks", lambda who, site: site_admin.set_webhook_active(who, site, webhook_id, active),
+                lambda _: f"Webhook {webhook_id} is {'enabled' if active else 'disabled'}.")
 
 
 @bp.post("/sites/<slug>/webhooks/<int:webhook_id>/delete")
 def remove_site_webhook(slug: str, webhook_id: int):
-    who, site = _site(slug)
-    site_admin.remove_webhook(who, site, webhook_id)
-    return done({"id": webhook_id, "deleted": True}, f"Webhook {webhook_id} is removed.",
-                url_for("moderation_queue.site_settings", slug=slug))
+    return _act(slug, "webhooks", lambda who, site: site_admin.remove_webhook(who, site, webhook_id),
+                lambda _: f"Webhook {webhook_id} is removed.")
 
 
 @bp.post("/sites/<slug>/moderators")
@@ -176,10 +179,8 @@ def add_site_moderator(slug: str):
 
 @bp.post("/sites/<slug>/moderators/<int:moderator_id>/remove")
 def remove_site_moderator(slug: str, moderator_id: int):
-    who, site = _site(slug)
-    moderator = site_admin.remove_moderator(who, site, moderator_id)
-    return done({"id": moderator_id, "removed": True}, f"{moderator.email} no longer moderates {site.name}.",
-                url_for("moderation_queue.site_settings", slug=slug))
+    return _act(slug, "moderators", lambda who, site: site_admin.remove_moderator(who, site, moderator_id),
+                lambda moderator: f"{moderator.email} no longer moderates this site.")
 
 
 @bp.post("/sites/<slug>/tokens")
@@ -198,7 +199,5 @@ def add_site_token(slug: str):
 
 @bp.post("/sites/<slug>/tokens/<int:token_id>/revoke")
 def revoke_site_token(slug: str, token_id: int):
-    who, site = _site(slug)
-    token = site_admin.revoke_token(who, site, token_id)
-    return done({"id": token_id, "revoked": True}, f"Token {token.name!r} is revoked.",
-                url_for("moderation_queue.site_settings", slug=slug))
+    return _act(slug, "tokens", lambda who, site: site_admin.revoke_token(who, site, token_id),
+                lambda token: f"Token {token.name!r} is revoked.")
