@@ -6,7 +6,6 @@ a held comment approved, a second site created in the web admin and embedded on 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
