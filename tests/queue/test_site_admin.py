@@ -57,6 +57,7 @@ def test_a_bad_site_is_refused_with_its_reason_beside_the_field_and_nothing_stor
     client = as_user("admin@example.org")
     cases = [({"slug": "Not A Slug", "name": "x"}, "slug", "lowercase letters, digits and dashes"),
              ({"slug": "blog", "name": "x"}, "slug", "Site 'blog' exists already."),
+             ({"slug": "new", "name": "x"}, "slug", "names a page of the web admin"),
              ({"slug": "fine", "name": "x", "origins": "javascript:alert(1)"}, "origins", "is not an http(s) URL"),
              ({"slug": "fine", "name": ""}, "name", "This field is required."),
              ({"slug": "fine", "name": "x", "mode": "sometimes"}, "mode", "Not a valid choice")]

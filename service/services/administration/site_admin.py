@@ -22,6 +22,7 @@ from service.services.moderation import policies
 T = TypeVar("T")
 MAX_NAME_LENGTH = 200
 MAX_ORIGINS = 50
+RESERVED_SLUGS = frozenset({"new"})  # /moderate/sites/new is the form, not a site's page
 
 
 def _event(actor, site: Site | None, action: str, **detail) -> AdminEvent:
@@ -75,6 +76,8 @@ def create_site(actor, slug: str, name: str | None, origins, mode: str) -> Site:
         raise field_error("mode", f"One of {', '.join(sites.MODES)}.")
     if not sites.SLUG.fullmatch(slug or ""):
         raise field_error("slug", "1-64 lowercase letters, digits and dashes, starting with a letter or digit.")
+    if slug in RESERVED_SLUGS:
+        raise field_error("slug", f"{slug!r} names a page of the web admin; choose another slug.")
     try:
         site = sites.create_site(slug, name, tuple(clean), mode)
     except Conflict as exc:
