@@ -296,6 +296,37 @@ class DeliveryAttempt(db.Model):
     duration_ms: Mapped[int] = mapped_column(default=0)
 
 
+class ConfirmedAddress(db.Model):
+    """An email address, per site, that reader mail (replies, thread subscriptions) may go to
+    once its reader confirmed it through a mailed link. Only a keyed hash of the address is
+    kept here; `confirmation_sent_at` caps confirmation mail at one per address per day."""
+
+    __tablename__ = "confirmed_address"
+    __table_args__ = (sa.UniqueConstraint("site_id", "address_hash", name="uq_confirmed_address_site_hash"),
+                      sa.Index("ix_confirmed_address_hash", "address_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    address_hash: Mapped[str] = mapped_column(sa.String(64))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreadSubscription(db.Model):
+    """A reader's request for mail about every new published comment on one article (sent only
+    once the address is confirmed for the site)."""
+
+    __tablename__ = "thread_subscription"
+    __table_args__ = (sa.UniqueConstraint("article_id", "email", name="uq_thread_subscription_article_email"),
+                      sa.Index("ix_thread_subscription_email", "email"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(sa.String(254))  # lowercased
+
+
 class AdminEvent(db.Model):
     """One row per change an administrator makes to a site (its settings, webhooks, moderators,
     tokens): the site's audit log, beside the comments' ModerationEvent."""

@@ -1,5 +1,10 @@
 """Fixtures: an app on a database built by the migrations (SQLite by default, PostgreSQL when
-TEST_DATABASE_URL says so), a client, a CLI runner, and clean tables after every test."""
+TEST_DATABASE_URL says so), a client, a CLI runner, and clean tables after every test.
+
+The suite runs in parallel (pytest-xdist). Each worker has a database of its own: its own
+SQLite file, or on PostgreSQL a database named after TEST_DATABASE_URL's with the worker's id
+appended, created at the start and dropped at the end; and a Redis database of its own.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,26 @@ from service import create_app
 from service.config import TestConfig
 from service.extensions import db
 
+# "gw0", "gw1", ... under pytest-xdist; empty when the suite runs in one process.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def worker_number() -> int:
+    return int(XDIST_WORKER.removeprefix("gw") or 0)
+
+
+def _redis_url_for_this_worker(url: str) -> str:
+    """Counting down from the configured database number, so that workers never share keys."""
+    base, _, number = url.rpartition("/")
+    if not number.isdigit():
+        base, number = url.rstrip("/"), "15"
+    return f"{base}/{max(int(number) - worker_number(), 0)}"
+
+
+# Set before the test modules are imported: they read TEST_REDIS_URL at import time.
+os.environ["TEST_REDIS_URL"] = _redis_url_for_this_worker(
+    os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 
 
 def settings_for(database_url: str, **overrides) -> dict:
@@ -22,23 +46,47 @@ def settings_for(database_url: str, **overrides) -> dict:
     return settings
 
 
+def _postgres_database_for_this_worker(url: str):
+    """The configured database itself without xdist; otherwise a fresh one beside it per worker.
+
+    Yields the URL and drops the worker's database afterwards."""
+    configured = sa.engine.make_url(url)
+    if not XDIST_WORKER:
+        yield url
+        return
+    name = f"{configured.database}_{XDIST_WORKER}"
+    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield configured.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """A database migrated to head once per session."""
+def database_url(tmp_path_factory):
+    """A database migrated to head once per session (per worker under xdist)."""
     if TEST_DATABASE_URL:
-        url = TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        databases = _postgres_database_for_this_worker(
+            TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        url = next(databases)
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        databases, url = iter(()), f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     app = create_app(settings_for(url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return url
+    yield url
+    next(databases, None)
 
 
 def _empty_tables() -> None:
@@ -87,6 +135,12 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The longest tests first: handed out early, they run beside the many short ones instead of
+    keeping one worker busy after the others have finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 # CI sets NO_SKIPS=1: a test skipped there means a component is missing, which is a failure.

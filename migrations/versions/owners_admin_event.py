@@ -1,7 +1,7 @@
 """An audit log of administrators' changes to sites: settings, webhooks, moderators, tokens
 
 Revision ID: owners_admin_event
-Revises: 0005
+Revises: mail_subs_0006
 Create Date: 2026-12-06 03:30:00.000000
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'owners_admin_event'
-down_revision = '0005'
+down_revision = 'mail_subs_0006'
 branch_labels = None
 depends_on = None
 

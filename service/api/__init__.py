@@ -6,6 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from service.api import comments, counts, docs, flags, moderation, moderation_sites, preview, webhooks
+from service.api import subscriptions
 from service.api.spec import BodyErrorsPlugin
 from service.schemas.comments import ErrorSchema
 
@@ -22,5 +23,6 @@ def init_api(app: Flask) -> Api:
     })
     for module in (comments, counts, flags, moderation, moderation_sites, preview, webhooks):
         api.register_blueprint(module.blp)
+    api.register_blueprint(subscriptions.blp)
     app.register_blueprint(docs.blp)
     return api

@@ -29,6 +29,7 @@ COMMANDS = {  # command name: (module in service.cli, attribute)
     "export": ("export", "command"),
     "privacy": ("privacy", "group"),
     "backup": ("backup", "command"),
+    "subscriptions": ("subscriptions", "group"),
 }
 
 

@@ -47,6 +47,7 @@ def erase(email: str, yes: bool, keep_blocks: bool) -> None:
     else:
         click.echo(f"  blocks on the address removed: {summary.blocks_removed}")
     click.echo(f"  outbox messages (mail, webhooks) with the address cut out: {summary.outbox_scrubbed}")
+    click.echo(f"  mail confirmations and thread subscriptions removed: {summary.reader_mail_removed}")
     if summary.moderator_id is not None:
         click.echo(f"  a moderator account ({summary.moderator_id}) uses this address and was left as it is: "
                    "remove it with the moderators commands if it should go too.")

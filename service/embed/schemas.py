@@ -20,7 +20,7 @@ class EmbedQuerySchema(Schema):
     order = fields.String(load_default=None, validate=validate.OneOf(ORDERS))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     reply = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
-    status = fields.String(load_default=None, validate=validate.OneOf(["approved", "pending"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(["approved", "pending", "subscribed"]))
     own = fields.String(load_default=None, validate=validate.Length(max=200))
     title = fields.String(load_default=None, validate=validate.Length(max=300))
     url = fields.String(load_default=None, validate=validate.Length(max=2048))

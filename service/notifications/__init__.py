@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template, request
 
 from service.extensions import csrf, limiter
+from service.notifications import reader_mail
 from service.services.delivery import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -41,3 +42,4 @@ csrf.exempt(unsubscribe)
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(reader_mail.bp)

@@ -291,6 +291,7 @@ def preview_everything(visitor: Visitor, vectors: list[str]) -> int:
     return len(chunks)
 
 
+@pytest.mark.slow
 def test_no_vector_executes_on_any_page_that_shows_it(app, browser, live_server):
     vectors = [row["vector"] for row in load_vectors()]
     make_site(SITE, mode="pre", policy=POLICY, name='XSS "><svg onload=top.__pwned=1> blog')

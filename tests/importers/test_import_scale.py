@@ -10,6 +10,7 @@ import threading
 import time
 from xml.sax.saxutils import escape
 
+import pytest
 import sqlalchemy as sa
 
 from service.extensions import db
@@ -102,6 +103,7 @@ class RssPeak(threading.Thread):
         return max(self.peak, _rss()) - self.base
 
 
+@pytest.mark.slow
 def test_import_of_100k_comments_streams_with_bounded_memory(app, tmp_path, capsys):
     site = make_site("big")
     path = tmp_path / "big.xml"

@@ -19,8 +19,10 @@ from service.services.delivery.notifications import unsubscribe_token
 from service.services.moderation.status import change_status
 from tests.factories import make_comment, make_site
 from tests.integrations.conftest import PUBLIC_URL, admin_headers
+from tests.integrations.mail_helpers import confirm_address
 
 PASSWORD = "correct horse battery"
+GARDEN = "https://garden.example"  # the blog's origin: an article's title is kept with an address there
 URLS = re.compile(r"https?://\S+")
 
 
@@ -40,14 +42,14 @@ def moderators(*, digest_for: str | None = None) -> None:
 
 
 def submit(client, site="blog", **fields):
-    body = {"article": "post-1", "title": "On gardens", "author": "Ann", "email": "ann@example.com",
-            "body": "I grow *tomatoes* too."}
+    body = {"article": "post-1", "title": "On gardens", "url": f"{GARDEN}/on-gardens", "author": "Ann",
+            "email": "ann@example.com", "body": "I grow *tomatoes* too."}
     body.update(fields)
     return client.post(f"/api/v1/sites/{site}/comments", json=body)
 
 
 def test_held_comment_mails_the_sites_immediate_moderators_a_link_to_the_queue_item(mail_app, smtp):
-    make_site("blog", mode="pre", name="Garden Blog")
+    make_site("blog", mode="pre", name="Garden Blog", origins=[GARDEN])
     moderators()
     client = mail_app.test_client()
 
@@ -95,10 +97,11 @@ def test_reader_reports_reaching_the_threshold_mail_the_moderators_once(mail_app
 
 
 def test_published_reply_mails_the_opted_in_author_with_a_one_click_unsubscribe(mail_app, smtp):
-    make_site("blog", name="Garden Blog")
+    site = make_site("blog", name="Garden Blog", origins=[GARDEN])
     client = mail_app.test_client()
     parent = submit(client, notify_replies=True).json["comment"]
     assert db.session.get(Comment, parent["id"]).notify_replies is True
+    confirm_address(site, "ann@example.com")
 
     reply = submit(client, author="Bob", email="bob@example.com", body="Which variety?", parent_id=parent["id"])
     assert reply.status_code == 201
@@ -109,7 +112,8 @@ def test_published_reply_mails_the_opted_in_author_with_a_one_click_unsubscribe(
     assert mail.message["Subject"] == 'Bob replied to your comment on "On gardens"'
     assert "Which variety?" in mail.text and "Hello Ann" in mail.text
     assert b"bob@example.com" not in mail.raw
-    [link] = URLS.findall(mail.text)
+    article_link, link = URLS.findall(mail.text)
+    assert article_link == f"{GARDEN}/on-gardens"
     assert link.startswith(f"{PUBLIC_URL}/notifications/unsubscribe?token=")
     assert mail.message["List-Unsubscribe"] == f"<{link}>"
     assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -120,6 +124,7 @@ def test_a_held_reply_is_mailed_only_once_it_is_published(mail_app, smtp):
     parent = make_comment(site, email="ann@example.com")
     parent.notify_replies = True
     db.session.commit()
+    confirm_address(site, "ann@example.com")
     reply = make_comment(site, parent=parent, status="pending", author="Bob")
     outbox.drain()
     assert smtp.received == []
@@ -193,9 +198,10 @@ def test_one_click_unsubscribe_works_without_a_session_or_csrf_token(make_app, s
         parent = make_comment(site, email="ann@example.com")
         parent.notify_replies = True
         db.session.commit()
+        confirm_address(site, "ann@example.com")
         make_comment(site, parent=parent, author="Bob")
         outbox.drain()
-        [link] = URLS.findall(smtp.received[0].text)
+        link = URLS.findall(smtp.received[0].text)[-1]
         path = link[len(PUBLIC_URL):]
 
         response = app.test_client().post(path, data="List-Unsubscribe=One-Click",
@@ -212,6 +218,7 @@ def test_a_reply_queued_before_unsubscribing_is_not_sent(mail_app, smtp):
     parent = make_comment(site, email="ann@example.com")
     parent.notify_replies = True
     db.session.commit()
+    confirm_address(site, "ann@example.com")
     make_comment(site, parent=parent, author="Bob")
     mail_app.test_client().post("/notifications/unsubscribe", data={"token": unsubscribe_token(parent.id)})
     assert outbox.drain().failed == 1

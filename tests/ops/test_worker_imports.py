@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 
@@ -54,6 +55,7 @@ def test_the_web_app_imports_neither_alembic_nor_redis(tmp_path):
         "alembic": False, "flask_migrate": False, "mako": False, "redis": False}
 
 
+@pytest.mark.slow
 def test_flask_db_commands_migrate_from_the_command_line(tmp_path):
     def flask(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(FLASK), *args], cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True,

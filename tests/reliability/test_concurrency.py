@@ -35,6 +35,7 @@ def service(database_url, tmp_path_factory):
         yield server
 
 
+@pytest.mark.slow
 def test_32_concurrent_clients_lose_nothing_and_counters_equal_rows(service):
     before = stored_comments(service.database_url)
     results = post_load(service.base, CLIENTS, POSTS_PER_CLIENT, articles=ARTICLES)

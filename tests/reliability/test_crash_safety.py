@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from tests.reliability.server import (Service, assert_acknowledged_stored_once, counter_mismatches, engine_for,
@@ -49,6 +50,7 @@ def process_exists(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_kill_9_mid_load_loses_no_acknowledged_comment(database_url, tmp_path):
     url = migrated_sqlite(tmp_path / "comments.db") if database_url.startswith("sqlite") else database_url
     with seeded(url):

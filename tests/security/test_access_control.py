@@ -42,6 +42,10 @@ PUBLIC = frozenset({
     "moderation_queue.login",
     # one-click unsubscribe from reply mail (RFC 8058): the signed token in the link is the credential
     "notifications.unsubscribe_form", "notifications.unsubscribe",
+    # reader mail: thread subscriptions (always 202), address confirmation and thread unsubscribe
+    # pages (the signed token in the link is the credential)
+    "subscriptions.SiteSubscriptions", "reader_mail.subscribe_from_widget", "reader_mail.confirm_page",
+    "reader_mail.confirm", "reader_mail.thread_unsubscribe_page", "reader_mail.thread_unsubscribe",
 })
 # Guarded, but not by moderator identity: the metrics scraper's token or address.
 OPERATOR = frozenset({"ops.metrics"})

@@ -20,6 +20,7 @@ from service.extensions import db
 from service.models import (Article, Block, Comment, CommentStatus, Moderator, ModerationEvent, OutboxMessage,
                             Site, utcnow)
 from service.services.moderation.status import bump_article, change_status
+from service.services.delivery import reader_records
 
 ERASED = "[erased]"
 ERASE_NOTE = "Erased on request."
@@ -42,6 +43,7 @@ class Erasure:
     blocks_kept: int = 0
     outbox_scrubbed: int = 0
     moderator_id: int | None = None
+    reader_mail_removed: int = 0  # mail confirmations and thread subscriptions
 
     @property
     def total(self) -> int:
@@ -112,6 +114,7 @@ def export(email: str) -> dict:
             "notify": moderator.notify, "created_at": _iso(moderator.created_at)},
         "outbox": [{"id": m.id, "kind": m.kind, "event": m.event, "status": m.status,
                     "recipient": m.recipient, "created_at": _iso(m.created_at)} for m in _outbox_mentioning(email)],
+        **reader_records.export(email),
         "not_stored": NOT_STORED,
     }
 
@@ -179,6 +182,7 @@ def erase(email: str, *, keep_blocks: bool = False) -> Erasure:
         summary.outbox_scrubbed += 1
     moderator = _moderator(email)
     summary.moderator_id = moderator.id if moderator else None
+    summary.reader_mail_removed = reader_records.erase(email)
     db.session.commit()
     return summary
 

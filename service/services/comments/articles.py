@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,6 +52,10 @@ def comment_target(site: Site, key: str, *, title: str | None = None, url: str |
     params = {"site": site.id, "key": key}
     row = db.session.connection().execute(_TARGET_BY_KEY, params).first()
     if row is None:
+        # A reader's word for the article's address and title is kept only when the address is
+        # one of the site's pages: both reach notification mail.
+        if not on_site_origins(site.origins, url):
+            title = url = None
         _insert_if_new(site.id, key, title, url)
         row = db.session.connection().execute(_TARGET_BY_KEY, params).one()
     return CommentTarget(*row)
@@ -66,3 +71,20 @@ def _insert_if_new(site_id: int, key: str, title: str | None, url: str | None) -
         .values(site_id=site_id, key=key, title=title, url=url)
         .on_conflict_do_nothing(index_elements=["site_id", "key"])
     )
+
+
+def on_site_origins(origins: list[str] | None, url: str | None) -> bool:
+    """Whether `url` is an http(s) address on one of the site's origins (stored normalized:
+    `scheme://host[:port]`, lowercase). A site that lists none vouches for no address."""
+    if not url or not origins:
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None \
+            or parts.password is not None:
+        return False
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port is not None else "")
+    return origin in origins

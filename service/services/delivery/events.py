@@ -12,6 +12,10 @@ Events and when they fire:
 - `comment.rejected`: a comment enters `rejected` or `spam`.
 - `comment.reported`: reader reports reach the site's `flags_to_review`.
 
+A comment's first publication also mails readers: the parent's author when they asked for
+reply mail, and the article's subscribers (subscriptions.py), only at addresses confirmed for the
+site (addresses.py); asking for reply mail queues the address's confirmation mail.
+
 Payloads carry what a receiver can show publicly and nothing more: never the commenter's email
 or IP hash, and reasons without the values they matched (a block rule matches the email).
 """
@@ -29,6 +33,8 @@ from service.extensions import db
 from service.models import Article, Comment, ModerationEvent, Moderator, OutboxMessage, Site, Webhook, \
     moderator_site, utcnow
 from service.services.comments import read_cache
+from service.services.comments.articles import on_site_origins
+from service.services.delivery import addresses, subscriptions
 
 EVENTS = ("comment.created", "comment.held", "comment.approved", "comment.rejected", "comment.reported")
 STATUS_EVENTS = {"pending": "comment.held", "approved": "comment.approved",
@@ -57,6 +63,9 @@ def emit(event: str, comment: Comment, site_id: int, *, status: str | None = Non
 def emit_new(comment: Comment, site_id: int, reasons: Iterable[dict], actor: str) -> None:
     """A new comment: `comment.created`, then the event of its first status."""
     status = comment.status.value
+    if comment.notify_replies and comment.email and status in ("approved", "pending") and addresses.mail_enabled():
+        # Reply mail waits for the reader to confirm the address; a refused comment asks nothing.
+        addresses.request_confirmation(db.session.get(Site, site_id), comment.email)
     _emit(["comment.created", *filter(None, [status_event(status)])], comment, site_id, status, reasons,
           actor, {})
 
@@ -96,8 +105,8 @@ def _emit(names: list[str], comment: Comment, site_id: int, status: str | None, 
             for address in _immediate_moderators(site_id):
                 db.session.add(OutboxMessage(kind="email", site_id=site_id, event=event, recipient=address,
                                              payload=mail, status="pending", next_attempt_at=now))
-        if event == "comment.approved" and comment.parent_id is not None:
-            _queue_reply_notification(comment, site, payload, now)
+        if event == "comment.approved" and _first_publication(comment, names):
+            _queue_reader_mail(comment, site, article, payload, now)
 
 
 def comment_payload(event: str, comment: Comment, site: Site, article: Article, status: str,
@@ -167,22 +176,37 @@ def _immediate_moderators(site_id: int) -> list[str]:
     ).scalars())
 
 
-def _queue_reply_notification(reply: Comment, site: Site, payload: dict, now: datetime) -> None:
-    """Mail the parent's author, if they asked for it, the first time a reply is published."""
-    parent = db.session.get(Comment, reply.parent_id)
-    if parent is None or not parent.notify_replies or not parent.email:
-        return
-    if reply.email and reply.email.strip().lower() == parent.email.strip().lower():
-        return  # answering oneself is no news
-    if parent.status.value != "approved":
-        return
+def _first_publication(comment: Comment, names: list[str]) -> bool:
+    if "comment.created" in names:
+        return True
     published_before = db.session.execute(
         sa.select(sa.func.count()).select_from(ModerationEvent)
-        .where(ModerationEvent.comment_id == reply.id, ModerationEvent.to_status == "approved")
+        .where(ModerationEvent.comment_id == comment.id, ModerationEvent.to_status == "approved")
     ).scalar_one()
-    if published_before:
-        return  # approved, hidden, approved again: the reader heard about it the first time
-    mail = {**payload, "body_text": reply.body, "site_name": site.name, "notify_comment_id": parent.id,
-            "parent_author": parent.author}
+    return not published_before  # approved, hidden, approved again: readers heard the first time
+
+
+def _queue_reader_mail(comment: Comment, site: Site, article: Article, payload: dict, now: datetime) -> None:
+    """A comment was published for the first time: mail the parent's author (if they asked) and
+    the article's subscribers, each once, and only at confirmed addresses."""
+    # The article's address goes into reader mail only when it is one of the site's pages.
+    link = article.url if on_site_origins(site.origins, article.url) else None
+    mail = {**payload, "body_text": comment.body, "site_name": site.name, "article_link": link}
+    told = _queue_reply_notification(comment, site, mail, now) if comment.parent_id is not None else None
+    subscriptions.queue_thread_mail(comment, site, article, mail, now, skip={told} if told else set())
+
+
+def _queue_reply_notification(reply: Comment, site: Site, mail: dict, now: datetime) -> str | None:
+    """Mail the parent's author, if they asked for it and confirmed their address; the address
+    mailed, if any."""
+    parent = db.session.get(Comment, reply.parent_id)
+    if parent is None or not parent.notify_replies or not parent.email:
+        return None
+    if reply.email and reply.email.strip().lower() == parent.email.strip().lower():
+        return None  # answering oneself is no news
+    if parent.status.value != "approved" or not addresses.is_confirmed(site.id, parent.email):
+        return None
+    mail = {**mail, "notify_comment_id": parent.id, "parent_author": parent.author}
     db.session.add(OutboxMessage(kind="email", site_id=site.id, event=REPLY_EVENT, recipient=parent.email,
                                  payload=mail, status="pending", next_attempt_at=now))
+    return parent.email

@@ -27,8 +27,8 @@ from sqlalchemy.exc import IntegrityError
 
 from service.delivery import Result, describe, mail, webhooks
 from service.extensions import db
-from service.models import Comment, DeliveryAttempt, OutboxMessage, Webhook, utcnow
-from service.services.delivery.notifications import unsubscribe_token
+from service.models import DeliveryAttempt, OutboxMessage, Webhook, utcnow
+from service.services.delivery import outgoing_mail
 
 # Waits after the 1st, 2nd, ... failed attempt; one more failure after the last gives up.
 BACKOFF_SECONDS = (30, 120, 600, 3600, 6 * 3600)
@@ -137,14 +137,9 @@ def _prepare(message: OutboxMessage):
         event, payload = message.event, dict(message.payload)
         return lambda: webhooks.deliver(url, secret, event, delivery, payload)
     if message.kind == "email":
-        unsubscribe_url = None
-        if message.event == "comment.reply":
-            opted_in = db.session.get(Comment, message.payload.get("notify_comment_id") or 0)
-            if opted_in is None or not opted_in.notify_replies:
-                return Result(ok=False, error="The reader unsubscribed before delivery.", permanent=True)
-            unsubscribe_url = (f"{mail.public_url()}/notifications/unsubscribe"
-                               f"?token={unsubscribe_token(opted_in.id)}")
-        built = mail.build(message.event, message.payload, message.recipient, unsubscribe_url)
+        built = outgoing_mail.prepare(message)
+        if isinstance(built, Result):
+            return built
         return lambda: mail.send(built)
     return Result(ok=False, error=f"Unknown kind of message {message.kind!r}.", permanent=True)
 
