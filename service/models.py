@@ -325,6 +325,7 @@ class ThreadSubscription(db.Model):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
     article_id: Mapped[int] = mapped_column(sa.ForeignKey("article.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(sa.String(254))  # lowercased
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AdminEvent(db.Model):
