@@ -70,6 +70,7 @@ class Config:
     WEBHOOK_ALLOW_PRIVATE = False  # True: webhooks may reach loopback and private networks (never metadata)
     SPAM_RETRAIN_EVERY = 50  # the worker retrains the spam model after this many moderator decisions (0: never)
     SPAM_RETRAIN_MIN_SECONDS = 3600  # and at most once in this many seconds
+    DEMO_ENABLED: bool | None = None  # the demo blog at /demo/; None: on in development, off in production
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -120,6 +121,7 @@ class Config:
         conf["WEBHOOK_ALLOW_PRIVATE"] = _bool(env.get("WEBHOOK_ALLOW_PRIVATE"), False)
         conf["SPAM_RETRAIN_EVERY"] = _int(env, "SPAM_RETRAIN_EVERY", cls.SPAM_RETRAIN_EVERY)
         conf["SPAM_RETRAIN_MIN_SECONDS"] = _int(env, "SPAM_RETRAIN_MIN_SECONDS", cls.SPAM_RETRAIN_MIN_SECONDS)
+        conf["DEMO_ENABLED"] = _bool(env.get("DEMO_ENABLED"), not production)
         if conf["REDIS_URL"]:
             conf["RATELIMIT_STORAGE_URI"] = conf["REDIS_URL"]
             # A Redis that hangs must cost a request a second at most, not the worker's timeout.
@@ -157,6 +159,8 @@ def finalize(conf: dict, instance_path: str) -> None:
         conf["SECRET_KEY"] = _local_secret(instance)
     if not conf.get("IP_HASH_KEY"):
         conf["IP_HASH_KEY"] = conf["SECRET_KEY"]
+    if conf.get("DEMO_ENABLED") is None:
+        conf["DEMO_ENABLED"] = conf.get("SERVICE_ENV") != "production"
     if conf["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite serialises writers; a generous busy timeout turns contention into waiting.
         options = dict(conf.get("SQLALCHEMY_ENGINE_OPTIONS") or {})

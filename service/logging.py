@@ -30,6 +30,11 @@ STARTED_KEY = "service.started"  # perf_counter() when the request reached the a
 # forge a log line or a header.
 _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+=-]{0,127}")
 FORMATS = ("json", "text")
+# Terminal colour codes (werkzeug's development server colours its request lines): a log file
+# or a collector would keep them as noise.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Loggers that speak at INFO about their own machinery, not about the service.
+QUIET_LOGGERS = ("alembic.runtime.plugins",)
 
 # Attributes every LogRecord has; anything else on a record was passed as `extra=` and is kept.
 _RECORD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
@@ -52,7 +57,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": _ANSI.sub("", record.getMessage()),
         }
         rid = getattr(record, "request_id", None) or request_id()
         if rid:
@@ -75,7 +80,7 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         record.request_id = getattr(record, "request_id", None) or request_id() or "-"
-        return super().format(record)
+        return _ANSI.sub("", super().format(record))
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -106,6 +111,8 @@ def configure(fmt: str, level: str) -> logging.Handler:
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.setLevel(level)
+    for name in QUIET_LOGGERS:  # Alembic's "setup plugin ..." lines on every migration command
+        logging.getLogger(name).setLevel(logging.WARNING)
     return handler
 
 

@@ -394,3 +394,19 @@ class SpamTrainingRun(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
     metrics: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     model_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spam_model.id", ondelete="SET NULL"))
+
+
+class AdminEvent(db.Model):
+    """One row per change an administrator makes to a site (its settings, webhooks, moderators,
+    tokens): the site's audit log, beside the comments' ModerationEvent."""
+
+    __tablename__ = "admin_event"
+    __table_args__ = (sa.Index("ix_admin_event_site", "site_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    moderator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moderator.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(sa.String(254))  # who, as shown: an email, a token's name
+    action: Mapped[str] = mapped_column(sa.String(32))  # e.g. "site.updated", "webhook.added"
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -60,3 +60,14 @@ class Deferred(click.Command):
 def init_app(app: Flask) -> None:
     for name, (module, attribute) in COMMANDS.items():
         app.cli.add_command(Deferred(name, module, attribute))
+
+
+def main() -> None:
+    """The `comments` console script: the same commands as `flask --app wsgi ...`, without
+    --app, from any directory, and without activating the virtual environment."""
+    from flask.cli import FlaskGroup
+
+    from service import create_app
+
+    FlaskGroup(name="comments", create_app=lambda: create_app(), set_debug_flag=False,
+               help="The comment service's commands (the same as `flask --app wsgi ...`).")(prog_name="comments")

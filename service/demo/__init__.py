@@ -1,4 +1,5 @@
-"""A small demo blog at /demo/: what a blog looks like with the widget pasted in."""
+"""A small demo blog at /demo/: what a blog looks like with the widget pasted in. Served only
+when DEMO_ENABLED (the default in development); `/` is the service's front page either way."""
 
 from __future__ import annotations
 
@@ -8,5 +9,6 @@ from service.demo import views
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(views.bp)
+    if app.config.get("DEMO_ENABLED"):
+        app.register_blueprint(views.bp)
     app.register_blueprint(views.root)

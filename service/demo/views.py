@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 
 from service.demo.posts import BY_SLUG, POSTS, SITE
 
@@ -12,7 +12,11 @@ root = Blueprint("demo_root", __name__)
 
 @root.get("/")
 def home():
-    return redirect(url_for("demo.index"))
+    """The demo where it is served; otherwise a page that names the service and its documentation
+    (a production instance serves comments to other sites, not a blog of its own)."""
+    if current_app.config.get("DEMO_ENABLED"):
+        return redirect(url_for("demo.index"))
+    return render_template("home.html")
 
 
 @bp.get("/")

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from service.embed.i18n import Messages, format_datetime_text
 from service.embed.settings import widget_settings
+from service.moderation.policy import DEFAULT_POLICY
 from service.errors import NotFound
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, Site
@@ -45,6 +46,7 @@ class SiteRow:
     mode: str
     settings: dict
     options: ReaderOptions = ReaderOptions()  # votes and avatars, from the policy
+    max_author_length: int = DEFAULT_POLICY.max_author_length  # the form's name box takes no more
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,10 @@ def _site_row(slug: str) -> SiteRow:
     if row is None:
         raise NotFound(f"No site {slug!r}.")
     policy = row.policy if isinstance(row.policy, dict) else {}
+    longest = policy.get("max_author_length")
     return SiteRow(row.id, row.slug, row.name, tuple(row.origins or ()), str(policy.get("mode", "post")),
-                   widget_settings(row.settings), options_from_policy(policy))
+                   widget_settings(row.settings), options_from_policy(policy),
+                   longest if type(longest) is int and longest > 0 else DEFAULT_POLICY.max_author_length)
 
 
 def load_article(site: SiteRow, key: str) -> ArticleRow:

@@ -10,10 +10,11 @@ from flask import Flask
 
 from service.extensions import csrf
 from service.moderation_queue import (views_admin, views_article, views_auth, views_overview, views_pins,
-                                      views_policy, views_queue)
+                                      views_policy, views_queue, views_sites)
 from service.moderation_queue.blueprint import bp
 
-VIEW_MODULES = (views_admin, views_article, views_auth, views_overview, views_policy, views_queue, views_pins)
+VIEW_MODULES = (views_admin, views_article, views_auth, views_overview, views_policy, views_queue, views_pins,
+                views_sites)
 CSRF_EXEMPT_PREFIXES = ("/api/", "/embed")
 
 

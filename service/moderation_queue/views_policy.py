@@ -1,4 +1,5 @@
-"""A site's moderation policy: every key in one form (administrators save it), and a dry run
+"""A site's moderation policy: every key in one form, labelled and grouped (administrators save
+it), a backtest of the form's values over the last 1,000 comments before saving, and a dry run
 that shows what the rules would decide for a pasted comment."""
 
 from __future__ import annotations
@@ -7,10 +8,14 @@ from flask import flash, redirect, render_template, request, url_for
 
 from service.auth import require_admin, require_site_access
 from service.errors import Unprocessable
+from service.moderation_queue import policy_labels
 from service.moderation_queue.blueprint import actor, bp, form_error
 from service.moderation_queue.forms import DryRunForm, PlainForm, policy_from_form
 from service.services.moderation import policies
+from service.services.moderation.backtest import backtest_proposal
 from service.services.administration.sites import get_site
+
+BACKTEST_LAST = 1000
 
 
 def _site(slug: str):
@@ -19,10 +24,12 @@ def _site(slug: str):
     return site
 
 
-def _render(site, *, values=None, errors=None, dry_form=None, verdict=None, status=200):
+def _render(site, *, values=None, errors=None, dry_form=None, verdict=None, report=None, status=200):
     current = policies.get_policy(site)
-    return render_template("moderate/policy.html", site=site, policy=values or current, errors=errors or {},
-                           form=PlainForm(), dry_form=dry_form or DryRunForm(), verdict=verdict), status
+    return render_template("moderate/policy.html", site=site, groups=policy_labels.grouped(values or current),
+                           shown=policy_labels.shown, errors=errors or {}, form=PlainForm(),
+                           dry_form=dry_form or DryRunForm(), verdict=verdict, report=report,
+                           backtest_last=BACKTEST_LAST, unsaved=values is not None), status
 
 
 @bp.get("/sites/<slug>/policy")
@@ -44,6 +51,21 @@ def save_policy(slug: str):
         return _render(site, values={**policies.get_policy(site), **data}, errors=errors, status=422)
     flash("The policy is saved.", "ok")
     return redirect(url_for("moderation_queue.policy_page", slug=slug))
+
+
+@bp.post("/sites/<slug>/policy/backtest")
+def backtest_policy(slug: str):
+    """The form's values run over the last comments; nothing is saved, the form keeps them."""
+    site = _site(slug)
+    data, errors = policy_from_form(request.form, policies.get_policy(site))
+    report = None
+    if not errors:
+        try:
+            report = backtest_proposal(site, data, BACKTEST_LAST)
+        except Unprocessable as exc:
+            errors = (exc.errors or {}).get("json", {"_schema": [exc.description]})
+    return _render(site, values={**policies.get_policy(site), **data}, errors=errors, report=report,
+                   status=422 if errors else 200)
 
 
 @bp.post("/sites/<slug>/policy/dry-run")

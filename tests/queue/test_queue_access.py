@@ -8,12 +8,20 @@ import pytest
 from service.extensions import db
 from service.models import Block, CommentStatus
 from service.services.administration.tokens import create_token
+from service.services.delivery.webhooks import create_webhook
 
 PUBLIC = {"moderation_queue.login"}
 # Routes that are not about one site: they show or touch only the caller's own sites.
 OWN_SITES_ONLY = {"moderation_queue.queue", "moderation_queue.sites_page", "moderation_queue.log_page",
                   "moderation_queue.logout", "moderation_queue.bulk_status"}
-ADMIN_ONLY = {"moderation_queue.tokens_page", "moderation_queue.revoke_token", "moderation_queue.moderators_page"}
+ADMIN_ONLY = {"moderation_queue.tokens_page", "moderation_queue.revoke_token", "moderation_queue.moderators_page",
+              # the web admin for sites
+              "moderation_queue.new_site", "moderation_queue.site_settings", "moderation_queue.save_site",
+              "moderation_queue.save_widget", "moderation_queue.add_site_webhook",
+              "moderation_queue.test_site_webhook", "moderation_queue.toggle_site_webhook",
+              "moderation_queue.remove_site_webhook", "moderation_queue.add_site_moderator",
+              "moderation_queue.remove_site_moderator", "moderation_queue.add_site_token",
+              "moderation_queue.revoke_site_token"}
 FORM = {"status": "approved", "ids": "", "closed": "1", "body": "edited", "kinds": "ip", "name": "t",
         "mode": "post", "pinned": "1"}
 
@@ -25,8 +33,9 @@ def routes(app, world, held):
     db.session.add(block)
     db.session.commit()
     token, _ = create_token("ci", site_slugs=["blog"])
+    hook = create_webhook(world.blog, "https://hooks.example/blog")
     values = {"comment_id": held.id, "article_id": held.article_id, "slug": "blog", "block_id": block.id,
-              "token_id": token.id}
+              "token_id": token.id, "webhook_id": hook.id, "moderator_id": world.blog_mod.id}
     found = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/moderate/") or rule.endpoint in PUBLIC:
@@ -89,6 +98,7 @@ def test_every_route_is_classified(routes):
         "moderation_queue.block_author", "moderation_queue.article_page", "moderation_queue.close_article",
         "moderation_queue.overview_page", "moderation_queue.delete_block", "moderation_queue.policy_page",
         "moderation_queue.save_policy", "moderation_queue.dry_run", "moderation_queue.set_pinned",
+        "moderation_queue.backtest_policy",
     }
 
 

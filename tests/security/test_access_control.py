@@ -60,6 +60,14 @@ ADMIN_ONLY = frozenset({
     ("moderation_sites.SitePolicy", "PUT"),
     ("webhooks.SiteWebhooks", "GET"), ("webhooks.SiteWebhooks", "POST"), ("webhooks.SiteWebhook", "DELETE"),
     ("webhooks.SiteDeliveries", "GET"),
+    # the web admin for sites
+    ("moderation_queue.new_site", "GET"), ("moderation_queue.new_site", "POST"),
+    ("moderation_queue.site_settings", "GET"), ("moderation_queue.save_site", "POST"),
+    ("moderation_queue.save_widget", "POST"), ("moderation_queue.add_site_webhook", "POST"),
+    ("moderation_queue.test_site_webhook", "POST"), ("moderation_queue.toggle_site_webhook", "POST"),
+    ("moderation_queue.remove_site_webhook", "POST"), ("moderation_queue.add_site_moderator", "POST"),
+    ("moderation_queue.remove_site_moderator", "POST"), ("moderation_queue.add_site_token", "POST"),
+    ("moderation_queue.revoke_site_token", "POST"),
 })
 SAFE_METHODS = {"GET"}
 FORM = {"status": "approved", "ids": "", "closed": "1", "body": "edited", "kinds": "ip", "name": "t",
@@ -122,11 +130,17 @@ def build_world() -> World:
                  {"alpha": alpha_plain, "beta": beta_plain, "admin": admin_plain})
 
 
+def _moderator_id(app, email: str) -> int:
+    with app.app_context():
+        return db.session.execute(db.select(Moderator.id).filter_by(email=email)).scalar_one()
+
+
 def guarded_routes(app, world: World) -> list[Route]:
     """Every (endpoint, method) not on the public list, with site A's ids in the URL."""
     values = {"comment_id": world.comment_id, "article_id": world.article_id, "slug": "alpha",
               "site": "alpha", "block_id": world.block_id, "webhook_id": world.webhook_id,
-              "token_id": world.alpha_token_id}
+              "token_id": world.alpha_token_id,
+              "moderator_id": _moderator_id(app, "alpha@example.org")}
     routes = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:

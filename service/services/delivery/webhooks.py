@@ -114,3 +114,32 @@ def deliveries(site: Site, limit: int = 50, status: str | None = None) -> list[D
         ).scalars():
             by_message[attempt.message_id].append(attempt)
     return [Delivery(message=m, attempts=by_message[m.id]) for m in messages]
+
+
+TEST_EVENT = "webhook.test"  # sent only on an administrator's request, never for a comment
+
+
+def set_webhook_active(webhook_id: int, site: Site, active: bool) -> Webhook:
+    """Disable a webhook (nothing more is sent; queued calls fail as "disabled") or enable it
+    again; its history stays, unlike a removal."""
+    webhook = get_webhook(webhook_id, site)
+    webhook.active = bool(active)
+    db.session.commit()
+    subscriptions_changed(site.id)
+    return webhook
+
+
+def queue_test_delivery(webhook_id: int, site: Site) -> OutboxMessage:
+    """Queue a signed `webhook.test` call to the webhook, for the worker to send like any other;
+    its outcome appears in the delivery log."""
+    webhook = get_webhook(webhook_id, site)
+    if not webhook.active:
+        raise field_error("webhook", "This webhook is disabled: enable it to send a test.")
+    now = utcnow()
+    message = OutboxMessage(kind="webhook", site_id=site.id, event=TEST_EVENT, webhook_id=webhook.id,
+                            payload={"event": TEST_EVENT, "site": site.slug, "webhook_id": webhook.id,
+                                     "occurred": now.isoformat()},
+                            status="pending", next_attempt_at=now)
+    db.session.add(message)
+    db.session.commit()
+    return message

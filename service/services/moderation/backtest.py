@@ -15,6 +15,7 @@ from service.moderation.sanitize import render_body
 from service.moderation.types import Draft, Facts
 from service.services.moderation.decisions import _blocks
 from service.services.moderation.spam_filter import current_model
+from service.services.moderation.policies import validate_policy
 
 BATCH = 1000
 
@@ -31,7 +32,7 @@ class BacktestReport:
         return sum(n for (old, new), n in self.moves.items() if old != new)
 
 
-def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3) -> BacktestReport:
+def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: int | None = None) -> BacktestReport:
     """Re-run the rules over every comment the rules once decided; modifies nothing.
 
     Deleted and spam comments are left out (spam is mostly honeypot catches, whose evidence
@@ -41,7 +42,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3) -> Backt
     report = BacktestReport()
     blocks = _blocks(site)
     model = current_model() if policy.spam_filter else None
-    last_id = 0
+    last_id = _first_of_last(site, last) - 1 if last else 0
     while True:
         rows = db.session.execute(
             sa.select(Comment.id, Comment.body, Comment.author, Comment.email, Comment.website, Comment.ip_hash,
@@ -66,3 +67,22 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3) -> Backt
             if old != decision.status and len(report.examples.setdefault(move, [])) < examples_per_move:
                 report.examples[move].append((row.id, row.body[:80], [r.message for r in decision.reasons]))
         last_id = rows[-1].id
+
+
+_JUDGED = (CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REJECTED)
+
+
+def _first_of_last(site: Site, n: int) -> int:
+    """The id from which the site's last `n` judged comments run (1 when it has fewer)."""
+    first = db.session.execute(
+        sa.select(Comment.id).join(Article, Article.id == Comment.article_id)
+        .where(Article.site_id == site.id, Comment.status.in_(_JUDGED))
+        .order_by(Comment.id.desc()).offset(n - 1).limit(1)
+    ).scalar_one_or_none()
+    return first or 1
+
+
+def backtest_proposal(site: Site, data: dict, last: int = 1000) -> BacktestReport:
+    """What a proposed policy (not saved) would have decided for the site's last `last`
+    comments: validated first, like a policy being saved (a clear 422 otherwise)."""
+    return backtest(site, validate_policy(data), last=last)

@@ -134,10 +134,13 @@ def listing_query(actor, tab: str, filters: QueueFilters, sites: list[Site],
 
 
 def tab_counts(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, int]:
-    """Rows per tab, each counted over at most COUNT_CAP + 1 index entries, and remembered for
-    CACHE_TTL_SECONDS: a moderator paging through the queue does not recount every time."""
+    """Rows per tab, each counted over at most COUNT_CAP + 1 index entries, and reused while the
+    queue's state (`state_version`) is unchanged: a moderator paging through the queue does not
+    recount every time, yet an approval or a bulk reject shows in the counts on the next load,
+    whichever process made it. What changes no moderation event (an import, a purge) shows
+    within CACHE_TTL_SECONDS."""
     key = ("queue-counts", actor.kind, actor.id, repr(filters), tuple(sorted(s.id for s in sites)))
-    return read_cache.remember(key, lambda: _count_tabs(actor, filters, sites))
+    return read_cache.remember_version(key, state_version(), lambda: _count_tabs(actor, filters, sites))
 
 
 def _count_tabs(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, int]:

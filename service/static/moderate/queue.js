@@ -58,6 +58,17 @@
     item.classList.add("acted");
   }
 
+  // The tab counts follow each action at once: one fewer where the comment was, one more
+  // where it went ("10,000+" and the Reported tab, which a decision may or may not empty, stay).
+  function moveCount(from, to) {
+    [[from, -1], [to, 1]].forEach(function (pair) {
+      var count = document.querySelector('.tab[data-tab="' + pair[0] + '"] .count');
+      if (!count || /[^0-9,]/.test(count.textContent.trim())) { return; }
+      var n = parseInt(count.textContent.replace(/,/g, ""), 10) + pair[1];
+      if (!isNaN(n) && n >= 0) { count.textContent = n.toLocaleString("en-US"); }
+    });
+  }
+
   function act(item, status, options) {
     options = options || {};
     if (!item || item.classList.contains("busy")) { return; }
@@ -68,6 +79,7 @@
     item.classList.add("busy");
     post(item.dataset.action, fields).then(function (data) {
       showStatus(item, data.status, data.revision);
+      moveCount(data.previous, data.status);
       if (options.undo) {
         lastAction = null;
         announce("Undone: comment #" + data.id + " is " + data.status + " again.");
