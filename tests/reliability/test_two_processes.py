@@ -54,7 +54,9 @@ def test_an_email_block_made_on_one_process_refuses_the_next_post_on_the_other(h
 
     refused = post(first, "After the block.", "spammer@example.org")
     assert refused.status_code == 403
-    assert [r["code"] for r in refused.get_json()["reasons"]] == ["blocked_email"]
+    assert [r["code"] for r in refused.get_json()["reasons"]] == ["not_accepted"]  # the public answer
+    stored = call(second, "GET", "/api/v1/moderation/comments?site=blog&status=rejected", admin).get_json()
+    assert [[r["code"] for r in c["reasons"]] for c in stored["comments"]] == [["blocked_email"]]  # moderators'
 
     lifted = call(second, "DELETE", f"/api/v1/moderation/sites/blog/blocks/{made.get_json()['id']}", admin)
     assert lifted.status_code == 204

@@ -17,6 +17,7 @@ from service.security import hash_ip
 from service.services.administration.moderators import create_moderator
 from service.services.delivery.webhooks import create_webhook
 from service.services.moderation import blocks, moderation_actions
+from tests.integrations.mail_helpers import confirm_address
 
 EMAIL = "rea.der.erase@example.org"
 NAME = "Rea Der"
@@ -66,6 +67,8 @@ def test_erase_leaves_no_trace_in_the_outbox_the_log_or_the_blocks(mailing_app):
     db.session.commit()
     create_webhook(site, "https://hooks.example.org/comments")
     create_moderator("mod@example.org", "a long enough password", site_slugs=["blog"])
+    for address in ("otto@example.net", EMAIL):  # reply mail goes only to confirmed addresses
+        confirm_address(site, address)
 
     otto = post(client, "203.0.113.5", author="Otto", email="otto@example.net", body="Otto's view.",
                 notify_replies=True)["comment"]["id"]
