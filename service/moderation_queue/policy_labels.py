@@ -66,7 +66,7 @@ LABELS: dict[str, Label] = {
     "spam_threshold": Label("Spam filter", "Spam score threshold",
                             "Scores from this value up are held; leave empty to let the filter choose."),
     "spam_max_false_holds": Label("Spam filter", "Share of good comments the filter may hold",
-                                  "Used to choose the threshold automatically, e.g. 0.02 for 2 in 100."),
+                                  "Used to choose the threshold automatically: 0.02 means 2 in 100."),
     "trust_enabled": Label("Trust", "Trust authors with approved comments",
                            "A trusted author skips holds (never a refusal)."),
     "trusted_after": Label("Trust", "Approved comments that make an author trusted",

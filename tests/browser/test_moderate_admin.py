@@ -187,9 +187,9 @@ def test_quick_start_demo_credentials_approve_a_held_comment_and_embed_a_second_
     # A reader on the demo blog writes a comment with three links: the rules hold it.
     page.goto(service.url + "/demo/welcome")
     frame = page.frame_locator("iframe")
-    frame.get_by_label("Name").fill("Newcomer")
-    frame.get_by_label("Comment", exact=True).fill(
+    frame.get_by_label("Comment", exact=True).fill(  # the form opens when its comment box is used
         "Useful: https://docs.python.org/3/ https://flask.palletsprojects.com/ https://www.sqlite.org/")
+    frame.get_by_label("Name").fill("Newcomer")
     page.wait_for_timeout(3100)  # as long as a person takes to type it
     frame.get_by_role("button", name="Post comment").click()
     expect(frame.locator("#status")).to_contain_text("awaiting moderation")
@@ -226,8 +226,8 @@ def test_quick_start_demo_credentials_approve_a_held_comment_and_embed_a_second_
     page.goto(blog.url + "/hello")
     frame = page.frame_locator("iframe")
     expect(frame.locator("h1")).to_have_text("Comments (0)")
+    frame.get_by_label("Comment", exact=True).fill("Glad to find comments here.")  # opens the form
     frame.get_by_label("Name").fill("Visitor")
-    frame.get_by_label("Comment", exact=True).fill("Glad to find comments here.")
     page.wait_for_timeout(3100)
     frame.get_by_role("button", name="Post comment").click()
     expect(frame.locator("#status")).to_contain_text("published")
