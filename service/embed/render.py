@@ -4,7 +4,9 @@
 article's `version`, so a cache slot per (article, lang, order, page) that holds the version it
 was built from can wrap it.
 Reads use SQLAlchemy Core (no ORM objects): one primary-key lookup for the site, one for the
-article, and one indexed query for its approved comments.
+article, and one indexed query for its approved comments. The site row is kept per process, and
+the article's lookup brings the site's `config_version` along: a site whose settings, theme or
+policy changed through any process is read again on that same request.
 """
 
 from __future__ import annotations
@@ -31,10 +33,15 @@ from service.services.comments.threads import THREAD_COLUMNS, approved_roots, ne
 PER_PAGE = 50
 
 # Built once: constructing a statement costs more than running it on these indexed lookups.
-_SITE_BY_SLUG = sa.select(Site.id, Site.slug, Site.name, Site.origins, Site.policy, Site.settings) \
-    .where(Site.slug == sa.bindparam("slug"))
-_ARTICLE_BY_KEY = sa.select(Article.id, Article.approved_count, Article.version, Article.closed, Article.created_at) \
-    .where(Article.site_id == sa.bindparam("site_id"), Article.key == sa.bindparam("key"))
+_SITE_BY_SLUG = sa.select(Site.id, Site.slug, Site.name, Site.origins, Site.policy, Site.settings,
+                          Site.config_version).where(Site.slug == sa.bindparam("slug"))
+# From the site's row, so the site's version comes back whether or not the article exists yet.
+_ARTICLE_BY_KEY = (
+    sa.select(Site.config_version, Article.id, Article.approved_count, Article.version, Article.closed,
+              Article.created_at)
+    .select_from(Site)
+    .outerjoin(Article, sa.and_(Article.site_id == Site.id, Article.key == sa.bindparam("key")))
+    .where(Site.id == sa.bindparam("site_id")))
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class SiteRow:
     settings: dict
     options: ReaderOptions = ReaderOptions()  # votes and avatars, from the policy
     max_author_length: int = DEFAULT_POLICY.max_author_length  # the form's name box takes no more
+    version: int = 0  # the site's config_version this row was read at
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class ArticleRow:
     version: int
     closed: bool
     created: datetime | None = None
+    site_version: int | None = None  # the site's config_version now (None: the site is gone)
 
 
 def load_site(slug: str) -> SiteRow:
@@ -73,14 +82,27 @@ def _site_row(slug: str) -> SiteRow:
     longest = policy.get("max_author_length")
     return SiteRow(row.id, row.slug, row.name, tuple(row.origins or ()), str(policy.get("mode", "post")),
                    widget_settings(row.settings), options_from_policy(policy),
-                   longest if type(longest) is int and longest > 0 else DEFAULT_POLICY.max_author_length)
+                   longest if type(longest) is int and longest > 0 else DEFAULT_POLICY.max_author_length,
+                   row.config_version)
+
+
+def load_site_and_article(slug: str, key: str) -> tuple[SiteRow, ArticleRow]:
+    """The site (re-read when its version moved on since this process kept it) and the article."""
+    site = load_site(slug)
+    article = load_article(site, key)
+    if article.site_version != site.version:
+        read_cache.forget(("embed-site", slug))
+        site = load_site(slug)
+    return site, article
 
 
 def load_article(site: SiteRow, key: str) -> ArticleRow:
     row = read_row(_ARTICLE_BY_KEY, site_id=site.id, key=key)
     if row is None:
         return ArticleRow(None, 0, 0, False)
-    return ArticleRow(row.id, row.approved_count, row.version, bool(row.closed), row.created_at)
+    if row.id is None:
+        return ArticleRow(None, 0, 0, False, site_version=row.config_version)
+    return ArticleRow(row.id, row.approved_count, row.version, bool(row.closed), row.created_at, row.config_version)
 
 
 def limit_depth(comments: list[dict], max_depth: int, depth: int = 1) -> list[dict]:

@@ -72,9 +72,8 @@ class Page:
         args = request.args if args is None else args
         self.args = args
         self.query = _query(args)
-        self.site = render.load_site(site_slug)
         self.key = self.query["article"]
-        self.article = render.load_article(self.site, self.key)
+        self.site, self.article = render.load_site_and_article(site_slug, self.key)
         settings = self.site.settings
         self.lang = pick_language(self.query["lang"], settings["language"])
         self.order = self.query["order"] or settings["order"]

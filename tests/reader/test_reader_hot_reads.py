@@ -49,7 +49,7 @@ def test_thread_and_page_with_votes_and_avatars_cost_one_lookup_once_rendered(ma
         answers = []
         statements = statements_of(lambda: answers.append(fast_answer(app, EMBED, "article=a")))
         assert answers[0] is not None and b'class="avatar"' in answers[0].body
-        assert len(statements) == 1 and "FROM article" in statements[0]
+        assert len(statements) == 1 and "article.version" in statements[0]  # the article, with its site's version
 
         assert client.post(f"/api/v1/comments/{comment_id}/vote", json={"value": 1}).status_code == 200
         assert fast_answer(app, THREAD, "article=a") is None  # the rendering of the old version is not served

@@ -157,3 +157,16 @@ def test_blocks_removed_by_a_bulk_statement_also_reach_the_other_process(hosts):
         db.session.execute(sa.delete(Block).where(Block.value == "bulk@example.org"))
         db.session.commit()
     assert post(first, "Once the block is gone.", "bulk@example.org").status_code == 201
+
+
+def test_the_embed_page_shows_a_site_change_made_on_the_other_process_at_once(hosts):
+    first, second, admin = hosts
+    with first.test_client() as client:
+        assert 'maxlength="80"' in client.get("/embed/blog?article=a1").get_data(as_text=True)  # cached
+
+    changed = call(second, "PUT", "/api/v1/moderation/sites/blog/policy", admin, {**OPEN, "max_author_length": 40})
+    assert changed.status_code == 200, changed.get_json()
+
+    with first.test_client() as client:
+        page = client.get("/embed/blog?article=a1").get_data(as_text=True)
+    assert 'maxlength="40"' in page and 'maxlength="80"' not in page

@@ -153,12 +153,6 @@ def remember(key: tuple, load: Callable[[], T], version: Hashable = None) -> T:
     return _for_ttl(cache().remembered, key, version, load)
 
 
-def remember_version(key: tuple, version: Hashable, load: Callable[[], T]) -> T:
-    """A small value kept for this `version` of what it was read from (a newer version
-    replaces it at once), and for at most CACHE_TTL_SECONDS, for what no version can carry."""
-    return _for_ttl(cache().remembered, key, version, load)
-
-
 def remember_page(key: tuple, version: Hashable, render: Callable[[], T]) -> T:
     """A moderator page's rendering for this `version` of what it shows, in one slot per `key`
     (a newer version replaces the older); used for at most CACHE_TTL_SECONDS, for what no

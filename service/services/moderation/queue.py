@@ -140,7 +140,7 @@ def tab_counts(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, int
     whichever process made it. What changes no moderation event (an import, a purge) shows
     within CACHE_TTL_SECONDS."""
     key = ("queue-counts", actor.kind, actor.id, repr(filters), tuple(sorted(s.id for s in sites)))
-    return read_cache.remember_version(key, state_version(), lambda: _count_tabs(actor, filters, sites))
+    return read_cache.remember(key, lambda: _count_tabs(actor, filters, sites), state_version())
 
 
 def _count_tabs(actor, filters: QueueFilters, sites: list[Site]) -> dict[str, int]:
