@@ -38,6 +38,11 @@ _MESSENGER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _
                         re.IGNORECASE)
 _SHORT_LINK = re.compile(r"(?:wa\.me|t\.me)/\+?\w{3,}", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z_][\w.]{3,31}", re.IGNORECASE)
+# A count written out ("1000000000 views", "2000000000 likes") or a round number of unbroken
+# digits is a figure someone quotes, not a number someone calls.
+_COUNT_AFTER = re.compile(r"\s*(?:views?|likes?|subs?|subscribers?|people|times|comments?|plays?|hits?)\b",
+                          re.IGNORECASE)
+_ROUND = re.compile(r"\d+0{5}")
 _NEAR = 60  # characters either side of the messenger's name where a handle or number counts
 
 
@@ -72,6 +77,8 @@ def phone_numbers(text: str) -> list[str]:
             continue
         if "." in candidate and not candidate.startswith("+") and candidate.count(".") < 2:
             continue  # 3.14159265: a decimal, not a number to call
+        if candidate.isdigit() and (_ROUND.fullmatch(candidate) or _COUNT_AFTER.match(text, match.end())):
+            continue
         found.append(candidate)
     return found
 

@@ -21,6 +21,8 @@ NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
     ("+1 (555) 123-4567 today", 1, 0, ()),
     ("+44 20 7946 0958", 1, 0, ()),
     ("call 020 7946 0958", 1, 0, ()),
+    ("call 5551234567 now", 1, 0, ()),
+    ("text 07700900123 and ask for Kim", 1, 0, ()),
     ("WhatsApp +2348012345678 for details", 1, 0, ("whatsapp",)),
     ("whatsapp me 0803 123 4567", 1, 0, ("whatsapp",)),
     ("telegram: @cryptoking99", 0, 0, ("telegram",)),
@@ -39,7 +41,8 @@ def test_contact_details_that_must_be_found(text, phones, emails, handles):
     "at 10:30", "pi is 3.14159265", "I read it on Telegram", "Signal is a good app", "thanks @john",
     "ISBN 978-3-16-148410-0", "order 12345", "from 1999 to 2004 we had 300 users", "1 2 3 4 5 6 7 8 9 10",
     "released 2.4.1 on 2023-05-01", "the server at 192.168.100.200", "I use WhatsApp with my family",
-    "@mention in a reply", "a@b", "1.000.000 views",
+    "@mention in a reply", "a@b", "1.000.000 views", "1000000000 views.", "2147483647 views",
+    "we need 1500000000", "345678912 likes and counting",
 ])
 def test_contact_details_that_must_not_be_found(text):
     assert not find_contact_details(text)
