@@ -249,10 +249,10 @@ def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
     if not policy.spam_filter or model is None:
         return None
     features = spam_features(draft.body, draft.author, draft.website, draft.email, draft.links)
-    score = model.score(features)
     threshold = policy.spam_threshold if policy.spam_threshold is not None else model.threshold
-    if score.value < threshold:
+    if model.probability(features) < threshold:  # most comments: no need to rank their features
         return None
+    score = model.score(features)
     return Reason("spam_score", HOLD, score.message(), score.top)
 
 

@@ -20,7 +20,7 @@ def reasons() -> list[dict]:
 
 
 def test_links_on_new_tlds_are_counted_by_max_links(client):
-    make_site(policy={"spam_filter": False})  # the link rule's own reason alone
+    make_site()
     response = post(client, SPAM_LINKS)
     assert response.status_code == 202 and response.json["status"] == "pending"
     # The learned filter may hold it too; the link count must be among the reasons.
