@@ -3,12 +3,11 @@ cached renderings after one indexed lookup, and a vote replaces those renderings
 
 from __future__ import annotations
 
-from sqlalchemy import event
 from werkzeug.test import EnvironBuilder
 
-from service.extensions import db
 from service.hot_reads import _ROUTE, HotReads
 from tests.factories import make_comment, make_site
+from tests.statements import statements_of
 
 THREAD = "/api/v1/sites/blog/comments"
 EMBED = "/embed/blog"
@@ -20,16 +19,6 @@ def fast_answer(app, path, query):
     environ = EnvironBuilder(path=path, query_string=query).get_environ()
     return hot._answer(_ROUTE.fullmatch(path), environ)
 
-
-def statements_of(action) -> list[str]:
-    seen: list[str] = []
-    listener = lambda _c, _cur, statement, *_a: seen.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return seen
 
 
 def test_thread_and_page_with_votes_and_avatars_cost_one_lookup_once_rendered(make_app):

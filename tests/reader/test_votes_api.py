@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from service.extensions import db
 from service.models import Comment, Vote
 from tests.factories import make_comment, make_site
+from tests.statements import statements_of
 
 THREAD = "/api/v1/sites/blog/comments"
 FAST_POLICY = {"min_fill_seconds": 0, "rate_per_minute": 1000, "rate_per_hour": 10000}
@@ -183,25 +183,15 @@ def test_votes_are_rate_limited(make_app):
     assert codes[:30] == [200] * 30 and codes[30] == 429
 
 
-def _statements(action) -> list[str]:
-    seen: list[str] = []
-    listener = lambda _c, _cur, statement, *_a: seen.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return seen
-
 
 def test_a_vote_costs_no_more_statements_than_a_post(client, comment):
     # warm both paths (site caches, compiled statements), then count
     client.post(THREAD, json={"article": "a", "author": "Cy", "body": "warm up"}, environ_base={"REMOTE_ADDR": "10.2.0.1"})
     vote(client, comment.id, 1, ip="10.2.0.1")
-    post = _statements(lambda: client.post(THREAD, json={"article": "a", "author": "Cy", "body": "counted post"},
+    post = statements_of(lambda: client.post(THREAD, json={"article": "a", "author": "Cy", "body": "counted post"},
                                            environ_base={"REMOTE_ADDR": "10.2.0.2"}))
-    liked = _statements(lambda: vote(client, comment.id, 1, ip="10.2.0.3"))
-    changed = _statements(lambda: vote(client, comment.id, -1, ip="10.2.0.3"))
+    liked = statements_of(lambda: vote(client, comment.id, 1, ip="10.2.0.3"))
+    changed = statements_of(lambda: vote(client, comment.id, -1, ip="10.2.0.3"))
     assert len(liked) <= len(post) and len(changed) <= len(post)
     assert stored(comment.id) == (1, 1)
 
