@@ -59,8 +59,9 @@ def train(max_false_holds: float) -> None:
 @group.command("evaluate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def evaluate(file: Path) -> None:
-    """Run every row of FILE (CSV: CONTENT, CLASS, optional AUTHOR) through a submission's
-    decision with the default policy and the model in service; prints recall and false holds."""
+    """Run every row of FILE (CSV: CONTENT, CLASS, optional AUTHOR, WEBSITE, EMAIL, PAGE_URL)
+    through a submission's decision with the default policy and the model in service; prints
+    recall and false holds."""
     from service.spam.data import read_csv
 
     try:
@@ -73,7 +74,7 @@ def evaluate(file: Path) -> None:
     for example in examples:
         decision = screen_first_comment({"body": example.body, "author": example.author or "reader",
                                          "website": example.website, "email": example.email},
-                                        model, DEFAULT_POLICY)
+                                        model, DEFAULT_POLICY, example.page_url)
         total[example.spam] += 1
         held[example.spam] += decision.status != "approved"
     recall = held[True] / total[True] if total[True] else 0.0

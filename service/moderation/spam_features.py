@@ -6,6 +6,10 @@ weighed most: `w:check out` (a word or two-word phrase), `c:ubscr` (a piece of a
 `host:bit.ly` and `tld:xyz` (where links point), `site:` and `stld:` (the website field),
 `mail:` (the e-mail domain), `n:` (a word of the author's name), `nlinks:2`, `phone`,
 `handle:telegram`, `email_in_text`, `caps`, `repeat`, `len:4`.
+
+A link to the page the comment is on is not a link: readers quote the article's own address
+("Roar (Official): https://youtu.be/...") and it says nothing about spam, while every other link
+weighs heavily. It is left out of the text and the links before anything is counted.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from urllib.parse import urlsplit
 from .contact import find_contact_details
 from .text import capitals_share
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2  # 2: links to the comment's own page are left out
 MAX_TEXT = 2000  # characters of the body that are read: spam says what it wants early
 CHAR_SIZES = (3, 4, 5)
 _WORD = re.compile(r"[^\W_]+")
@@ -60,6 +64,34 @@ def url_host(url: str) -> str | None:
     if not host or "." not in host or host in _NOT_HOSTS:
         return None
     return host.removeprefix("www.")
+
+
+def page_key(url: str | None) -> str | None:
+    """What makes an address one page: host (without www.), path and query, in any case; the
+    scheme, a trailing slash and the fragment do not count."""
+    if not url:
+        return None
+    url = url.strip()
+    if "://" not in url:
+        url = "//" + url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    key = host.removeprefix("www.") + parts.path.rstrip("/")
+    return _fold(f"{key}?{parts.query}" if parts.query else key)
+
+
+def _without_page(text: str, links, page: str | None) -> tuple[str, tuple[str, ...]]:
+    """The text and links with every link to `page` (a `page_key`) taken out."""
+    links = tuple(links)
+    if page is None:
+        return text, links
+    text = _URLISH.sub(lambda m: " " if page_key(m.group()) == page else m.group(), text)
+    return text, tuple(url for url in links if page_key(url) != page)
 
 
 def link_hosts(body: str, links: tuple[str, ...] | list[str] = ()) -> list[str]:
@@ -120,10 +152,11 @@ def _style_features(body: str) -> list[str]:
 
 
 def spam_features(body: str, author: str = "", website: str | None = None, email: str | None = None,
-                  links: tuple[str, ...] | list[str] = ()) -> frozenset[str]:
-    """Every feature of one comment, each once (a feature is there or not)."""
+                  links: tuple[str, ...] | list[str] = (), page_url: str | None = None) -> frozenset[str]:
+    """Every feature of one comment, each once (a feature is there or not). `page_url` is the
+    address of the page the comment is on (its article's URL), when known."""
     body = body[:MAX_TEXT]
-    folded = _fold(body)
+    folded, links = _without_page(_fold(body), links, page_key(page_url))
     words = _words(folded)
     feats = _word_features(words, "w:")
     feats.extend(_char_features(words))

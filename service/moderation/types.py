@@ -52,6 +52,7 @@ class Draft:
     links: tuple[str, ...] = ()
     honeypot: str | None = None
     fill_seconds: float | None = None
+    page_url: str | None = None  # the article's address: a link to it is no spam signal
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,13 @@ from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
 CORPUS_FILES = ("Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv")
+# The page each file's comments were left on: its video's public address (not a label; what a
+# site knows of the article a comment is posted to).
+CORPUS_PAGES = {
+    "Youtube01-Psy.csv": "https://youtu.be/9bZkp7q19f0",
+    "Youtube02-KatyPerry.csv": "https://youtu.be/CevxZvSJLk8",
+    "Youtube03-LMFAO.csv": "https://youtu.be/KQ6zr6kCPj8",
+}
 BLOG_FILE = "blog_examples.csv"
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -30,6 +37,7 @@ class Example:
     website: str | None = None
     email: str | None = None
     source: str = ""
+    page_url: str | None = None  # the page the comment was left on
 
 
 def typed_text(content: str) -> str:
@@ -46,8 +54,9 @@ def _cell(row: dict, *names: str) -> str:
     return ""
 
 
-def read_csv(path: Path | str, source: str | None = None) -> list[Example]:
-    """Rows with CONTENT and CLASS (1 spam, 0 legitimate), optional AUTHOR, WEBSITE and EMAIL.
+def read_csv(path: Path | str, source: str | None = None, page_url: str | None = None) -> list[Example]:
+    """Rows with CONTENT and CLASS (1 spam, 0 legitimate), optional AUTHOR, WEBSITE, EMAIL and
+    PAGE_URL (the address of the page the comment was left on; `page_url` when absent).
     Raises ValueError naming the first row that cannot be read."""
     path = Path(path)
     examples = []
@@ -66,12 +75,14 @@ def read_csv(path: Path | str, source: str | None = None) -> list[Example]:
             examples.append(Example(body=body, spam=label == "1", author=_cell(row, "AUTHOR").strip(),
                                     website=_cell(row, "WEBSITE").strip() or None,
                                     email=_cell(row, "EMAIL").strip() or None,
-                                    source=source or path.stem))
+                                    source=source or path.stem,
+                                    page_url=_cell(row, "PAGE_URL").strip() or page_url))
     return examples
 
 
 def corpus(names: tuple[str, ...] = CORPUS_FILES) -> dict[str, list[Example]]:
-    return {name: read_csv(DATA / name, source=name.removesuffix(".csv")) for name in names}
+    return {name: read_csv(DATA / name, source=name.removesuffix(".csv"), page_url=CORPUS_PAGES.get(name))
+            for name in names}
 
 
 def blog_examples() -> list[Example]:

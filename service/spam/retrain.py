@@ -53,7 +53,7 @@ def _held_back(comment_id: int) -> bool:
 
 def _example(label: spam_filter.Label) -> Example:
     return Example(body=label.body, spam=label.spam, author=label.author, website=label.website,
-                   email=label.email, source=f"site:{label.site_id}")
+                   email=label.email, source=f"site:{label.site_id}", page_url=label.page_url)
 
 
 def slice_score(model: SpamModel, examples: list[Example]) -> float:

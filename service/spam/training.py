@@ -34,7 +34,7 @@ FOLDS = 5
 def features_of(example: Example) -> frozenset[str]:
     """The features of a labelled example, computed exactly as for a submission."""
     links = render_body(example.body).links
-    return spam_features(example.body, example.author, example.website, example.email, links)
+    return spam_features(example.body, example.author, example.website, example.email, links, example.page_url)
 
 
 @dataclass

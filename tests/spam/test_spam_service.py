@@ -130,6 +130,25 @@ def test_a_new_model_replaces_the_current_one_only_if_no_worse_on_held_back_deci
     assert stored.n_decisions == 40 and stored.metrics["held_back"] == len(held)
 
 
+def test_a_link_to_the_article_itself_is_not_held_as_a_link(client, app):
+    """Readers quote the page they comment on; the filter sees the article's stored address (kept
+    only when it is one of the site's pages), never the reader's word for it."""
+    make_site(origins=["https://blog.example"])
+    _store_model({"nlinks:1": 9.0, "host:blog.example": 9.0}, threshold=0.6)
+    page = "https://blog.example/posts/one"
+    quoting = post(client, f"As the post says ({page}), read it twice.", url=page)
+    assert quoting.status_code == 201 and quoting.json["status"] == "approved"
+    other = post(client, "And this one: https://blog.example/posts/two", url=page)
+    assert other.json["status"] == "pending"
+    reasons = db.session.execute(sa.select(ModerationEvent.reasons).order_by(ModerationEvent.id.desc())).scalars().first()
+    assert "spam_score" in [r["code"] for r in reasons]
+    # On an article whose address is not the site's, the quoted link counts like any other.
+    foreign = "https://elsewhere.example/posts/one"
+    held = client.post(URL, json={"article": "post-9", "author": "Reader", "url": foreign,
+                                  "body": f"See {foreign} and https://blog.example/posts/one"})
+    assert held.json["status"] == "pending"
+
+
 def test_every_process_follows_the_model_version(app, make_app):
     other_process = make_app()
     with other_process.app_context():

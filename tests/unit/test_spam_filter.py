@@ -9,7 +9,7 @@ from service.moderation import rules
 from service.moderation.contact import find_contact_details
 from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
-from service.moderation.spam_features import link_hosts, registrable, spam_features
+from service.moderation.spam_features import link_hosts, page_key, registrable, spam_features
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
 
@@ -87,6 +87,44 @@ def test_features_name_words_pieces_hosts_contacts_and_style():
 ])
 def test_link_hosts_read_from_typed_text(body, hosts):
     assert link_hosts(body.lower()) == hosts
+
+
+@pytest.mark.parametrize("a, b", [
+    ("https://youtu.be/CevxZvSJLk8", "http://youtu.be/CevxZvSJLk8/"),
+    ("https://blog.example/posts/x", "blog.example/posts/x#comments"),
+    ("https://www.blog.example/posts/x", "https://blog.example/Posts/X"),
+    ("https://blog.example/p?id=3", "https://blog.example/p?id=3#top"),
+])
+def test_one_page_however_its_address_is_written(a, b):
+    assert page_key(a) == page_key(b) is not None
+
+
+@pytest.mark.parametrize("a, b", [
+    ("https://blog.example/posts/x", "https://blog.example/posts/y"),
+    ("https://blog.example/posts/x", "https://other.example/posts/x"),
+    ("https://youtube.com/watch?v=abc", "https://youtube.com/watch?v=xyz"),
+    ("https://blog.example/", "https://blog.example/posts/x"),
+])
+def test_different_pages(a, b):
+    assert page_key(a) != page_key(b)
+
+
+@pytest.mark.parametrize("url", [None, "", "not a url", "https://localhost/x", "https://[::1/x"])
+def test_no_page_key_for_what_is_not_a_page_address(url):
+    assert page_key(url) is None
+
+
+def test_a_link_to_the_comments_own_page_is_no_link():
+    page = "https://blog.example/posts/rust-errors"
+    quoting = spam_features("Great read: https://blog.example/posts/rust-errors/ thanks",
+                            links=("https://blog.example/posts/rust-errors/",), page_url=page)
+    assert quoting == spam_features("Great read: thanks")
+    assert "nlinks:0" in quoting and not any(f.startswith(("host:", "tld:")) for f in quoting)
+    # Any other page, on this site or another, is a link as before.
+    elsewhere = spam_features("Great read: https://blog.example/posts/other thanks",
+                              links=("https://blog.example/posts/other",), page_url=page)
+    assert {"nlinks:1", "host:blog.example", "tld:example"} <= elsewhere
+    assert "host:pills.shop" in spam_features("see pills.shop", page_url=page)
 
 
 @pytest.mark.parametrize(("host", "key"), [("a.b.example.com", "example.com"), ("shop.example.co.uk", "example.co.uk"),

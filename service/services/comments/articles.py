@@ -42,10 +42,11 @@ class CommentTarget:
     closed: bool
     created_at: datetime
     published_at: datetime | None = None
+    url: str | None = None  # the page's address, kept only when it is one of the site's pages
 
 
 _TARGET_BY_KEY = (sa.select(Article.id, Article.key, Article.mode, Article.closed, Article.created_at,
-                            Article.published_at)
+                            Article.published_at, Article.url)
                   .where(Article.site_id == sa.bindparam("site"), Article.key == sa.bindparam("key")))
 
 

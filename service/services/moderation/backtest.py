@@ -46,7 +46,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: in
     while True:
         rows = db.session.execute(
             sa.select(Comment.id, Comment.body, Comment.author, Comment.email, Comment.website, Comment.ip_hash,
-                      Comment.status, Comment.created_at)
+                      Comment.status, Comment.created_at, Article.url)
             .join(Article, Article.id == Comment.article_id)
             .where(Article.site_id == site.id, Comment.id > last_id,
                    Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REJECTED]))
@@ -57,7 +57,8 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: in
             return report
         for row in rows:
             draft = Draft(body=row.body, author=row.author, email=row.email, website=row.website,
-                          ip_hash=row.ip_hash, links=render_body(row.body).links, fill_seconds=None)
+                          ip_hash=row.ip_hash, links=render_body(row.body).links, fill_seconds=None,
+                          page_url=row.url)
             decision = engine.decide(draft, Facts(now=row.created_at, blocks=blocks, spam_model=model), policy)
             old = row.status.value
             move = (old, decision.status)

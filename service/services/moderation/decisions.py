@@ -79,7 +79,7 @@ def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: 
     now = utcnow()
     refuse_if_closed(policy, article, now)
     enforce_submission_limits(site.id, policy, ip_hash, data.get("email"))
-    draft = build_draft(data, rendered, ip_hash)
+    draft = build_draft(data, rendered, ip_hash, article.url)
     body_print = fingerprint(draft.body)
     facts = gather_facts(site, policy, draft, author_key_hash, now, body_print)
     return _outcome(engine.decide(draft, facts, policy), body_print)
@@ -89,18 +89,19 @@ def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: 
 REVIEWED_MODES = frozenset({"pre", "first-time"})
 REVIEW_AFTER_EDIT = {"code": "edited_after_approval", "verdict": "hold", "matched": [],
                      "message": "Edited by its author after it was approved: reviewed again before it reappears."}
-def build_draft(data: dict, rendered: RenderedBody, ip_hash: str) -> Draft:
-    """What the engine sees of a submission's fields."""
+def build_draft(data: dict, rendered: RenderedBody, ip_hash: str, page_url: str | None = None) -> Draft:
+    """What the engine sees of a submission's fields; `page_url` is the article's stored address
+    (never the reader's word for it)."""
     return Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
                  ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
-                 fill_seconds=fill_seconds(data.get("form_token")))
+                 fill_seconds=fill_seconds(data.get("form_token")), page_url=page_url)
 
 
-def screen_first_comment(data: dict, model, policy: Policy) -> Decision:
+def screen_first_comment(data: dict, model, policy: Policy, page_url: str | None = None) -> Decision:
     """The decision for a first-time anonymous submission of `data` (body, author, optional
-    email and website), with no blocks and no history: what `spam evaluate` and the evaluation
-    measure, through the same draft and engine as a submission."""
-    draft = build_draft({**data, "form_token": None}, render_body(data["body"]), "")
+    email and website) on the page at `page_url`, with no blocks and no history: what
+    `spam evaluate` and the evaluation measure, through the same draft and engine as a submission."""
+    draft = build_draft({**data, "form_token": None}, render_body(data["body"]), "", page_url)
     return engine.decide(draft, Facts(now=utcnow(), spam_model=model), policy)
 
 
@@ -111,7 +112,7 @@ def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendere
     site or article reviews comments (`pre`, `first-time`), an approved comment whose text its
     author changes goes back to review, hidden until a moderator approves the new text."""
     draft = Draft(body=body, author=comment.author, email=comment.email, website=comment.website,
-                  ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None)
+                  ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None, page_url=comment.article.url)
     body_print = fingerprint(body)
     facts = gather_facts(site, policy, draft, comment.author_key_hash, utcnow(), body_print, exclude_id=comment.id)
     outcome = _outcome(engine.decide(draft, facts, policy), body_print)

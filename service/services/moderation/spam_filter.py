@@ -70,6 +70,7 @@ class Label:
     website: str | None
     email: str | None
     decided_at: datetime
+    page_url: str | None = None  # the article's address
 
 
 def _moderator_decisions(since: datetime | None = None) -> sa.Select:
@@ -89,7 +90,7 @@ def collect_labels() -> list[Label]:
     last = _moderator_decisions().subquery()
     rows = db.session.execute(
         sa.select(Comment.id, Article.site_id, ModerationEvent.to_status, Comment.body, Comment.author,
-                  Comment.website, Comment.email, ModerationEvent.created_at)
+                  Comment.website, Comment.email, ModerationEvent.created_at, Article.url)
         .join(last, last.c.comment_id == Comment.id)
         .join(ModerationEvent, ModerationEvent.id == last.c.last)
         .join(Article, Article.id == Comment.article_id)
@@ -98,7 +99,7 @@ def collect_labels() -> list[Label]:
     labels = {row[0]: Label(row[0], row[1], row[2] == "spam", *row[3:]) for row in rows}
     imported = db.session.execute(
         sa.select(Comment.id, Article.site_id, Comment.body, Comment.author, Comment.website, Comment.email,
-                  Comment.created_at)
+                  Comment.created_at, Article.url)
         .join(Article, Article.id == Comment.article_id)
         .where(Comment.status == CommentStatus.SPAM, Comment.source_key.is_not(None))
     ).all()
