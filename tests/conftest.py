@@ -90,10 +90,14 @@ def database_url(tmp_path_factory):
 
 
 def _empty_tables() -> None:
+    """Children before parents. On PostgreSQL, DELETE and rewinding the sequences costs under a
+    millisecond where TRUNCATE (which rewrites every table's files) costs about thirty."""
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(sa.text("; ".join(f"DELETE FROM {name}" for name in tables)))
+            conn.execute(sa.text("SELECT setval(oid::regclass, 1, false) FROM pg_class"
+                                 " WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"))
         else:
             for name in tables:
                 conn.execute(sa.text(f"DELETE FROM {name}"))

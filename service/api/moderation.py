@@ -34,9 +34,7 @@ SECURITY_SCHEMES = {
 }
 
 
-@blp.record_once
-def _document_security(state) -> None:
-    spec = state.app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec
+def document_security(spec) -> None:
     for name, scheme in SECURITY_SCHEMES.items():
         spec.components.security_scheme(name, scheme)
 

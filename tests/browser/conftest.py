@@ -65,6 +65,11 @@ def browser():
         pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    # The suite runs a browser per core beside the other tests: give an assertion that waits
+    # for the page more than Playwright's 5 s before it counts as failed.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -75,6 +75,12 @@ def moderated(make_app, serve) -> Moderated:
                      pages=moderate_pages(comment_id, article_id))
 
 
+def keyboard_ready(page) -> None:
+    """The queue's keys work once queue.js has run: it marks the first comment as the current one."""
+    page.wait_for_function("!document.querySelector('#items > li.item')"
+                           " || document.querySelector('#items > li.item.current')")
+
+
 def log_in(page, url: str, email: str = ADMIN, password: str = PASSWORD) -> None:
     page.goto(url + "/moderate/login")
     page.fill('input[name="email"]', email)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from service.extensions import db
 from service.models import Comment, ModerationEvent, OutboxMessage, Site, Webhook
 from service.services.administration.moderators import create_moderator
-from tests.browser.moderate_fixtures import log_in, moderated  # noqa: F401
+from tests.browser.moderate_fixtures import keyboard_ready, log_in, moderated  # noqa: F401
 from tests.browser.widget_fixtures import host_app
 from tests.factories import make_comment, make_site
 
@@ -42,6 +42,7 @@ def test_keyboard_approval_moves_the_tab_counts_at_once(make_app, serve, page, c
     log_in(page, url, "mod@example.org")
     count = lambda tab: page.locator(f'.tab[data-tab="{tab}"] .count')  # noqa: E731
     expect(count("pending")).to_have_text("3")
+    keyboard_ready(page)
     page.keyboard.press("a")
     expect(count("pending")).to_have_text("2")
     expect(count("approved")).to_have_text("1")

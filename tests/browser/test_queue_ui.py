@@ -13,6 +13,7 @@ import pytest
 from service.extensions import db
 from service.models import Block, Comment
 from service.services.administration.moderators import create_moderator
+from tests.browser.moderate_fixtures import keyboard_ready
 from tests.factories import make_comment, make_site
 
 pytestmark = pytest.mark.browser
@@ -60,6 +61,7 @@ def log_in(page, setup: Setup) -> None:
     page.fill('input[name="password"]', PASSWORD)
     page.click('button[type="submit"]')
     page.wait_for_selector("#items")
+    keyboard_ready(page)
 
 
 def test_login_shows_the_pending_queue(page, moderated, console_errors):

@@ -25,7 +25,9 @@ def style(frame, selector: str, prop: str) -> str:
 def frame_of(page, site: str):
     page.wait_for_function(f"[...document.querySelectorAll('iframe')].some(f => f.src.includes('/embed/{site}'))")
     page.frame_locator("iframe").first.locator("#comments").wait_for()
-    return next(f for f in page.frames if f"/embed/{site}" in f.url)
+    frame = next(f for f in page.frames if f"/embed/{site}" in f.url)
+    frame.wait_for_load_state("load")  # the theme's stylesheets apply once they have arrived
+    return frame
 
 
 def test_the_demo_widget_is_serif_on_cream_with_brown_links(page, live_server, app):

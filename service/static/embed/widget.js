@@ -372,6 +372,8 @@
       }, 350);
     };
     form.elements.body.addEventListener("input", function () { preview(form.elements.body.value); });
+    /* text typed before this script ran, or restored by the browser, is previewed too */
+    if (form.elements.body.value) preview(form.elements.body.value);
     document.getElementById("cancel-reply").addEventListener("click", function (ev) {
       ev.preventDefault();
       cancelReply();
