@@ -71,6 +71,10 @@ class Config:
     SPAM_RETRAIN_EVERY = 50  # the worker retrains the spam model after this many moderator decisions (0: never)
     SPAM_RETRAIN_MIN_SECONDS = 3600  # and at most once in this many seconds
     DEMO_ENABLED: bool | None = None  # the demo blog at /demo/; None: on in development, off in production
+    # How moderators' passwords are hashed (werkzeug's method string). scrypt costs ~0.1 s of CPU
+    # per hash on purpose; the tests, which create and log in moderators by the hundred, use a
+    # cheaper one. A stored hash names its own method, so either kind verifies.
+    PASSWORD_HASH_METHOD = "scrypt"
 
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -145,6 +149,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def finalize(conf: dict, instance_path: str) -> None:

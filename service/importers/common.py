@@ -219,19 +219,31 @@ class Importer:
             fresh.append((record, article_id, key))
         if not rows:
             return
-        inserted = dict(db.session.execute(sa.insert(COMMENTS).returning(COMMENTS.c.source_key, COMMENTS.c.id),
-                                           rows).all())
+        # A plain executemany, then the ids read back by key: INSERT ... RETURNING of a whole
+        # batch is one statement of some 20,000 placeholders, which PostgreSQL's driver parses
+        # anew for every batch.
+        db.session.execute(sa.insert(COMMENTS), rows)
+        inserted = self._ids_of(fresh)
         for _, article_id, key in fresh:
-            self.known[key] = (inserted[key], article_id)
+            self.known[key] = (inserted[article_id, key], article_id)
         self._link(fresh, inserted)
         db.session.execute(sa.insert(EVENTS), [
-            {"comment_id": inserted[key], "site_id": self.site.id, "actor": "system", "moderator_id": None,
-             "action": "status", "from_status": None, "to_status": record.status, "reasons": [],
-             "note": self.note, "created_at": self.now}
-            for record, _, key in fresh])
+            {"comment_id": inserted[article_id, key], "site_id": self.site.id, "actor": "system",
+             "moderator_id": None, "action": "status", "from_status": None, "to_status": record.status,
+             "reasons": [], "note": self.note, "created_at": self.now}
+            for record, article_id, key in fresh])
         for record, article_id, _ in fresh:
             self.summary.imported[record.status] += 1
             self.touched.add(article_id)
+
+    @staticmethod
+    def _ids_of(fresh: list) -> dict[tuple[int, str], int]:
+        """The ids of the rows just written, by (article id, source key), which is unique."""
+        rows = db.session.execute(
+            sa.select(COMMENTS.c.article_id, COMMENTS.c.source_key, COMMENTS.c.id)
+            .where(COMMENTS.c.article_id.in_({a for _, a, _ in fresh}),
+                   COMMENTS.c.source_key.in_([k for _, _, k in fresh])))
+        return {(row.article_id, row.source_key): row.id for row in rows}
 
     def _row(self, record: SourceComment, article_id: int, key: str) -> dict:
         body = clean_text(record.body, multiline=True)
@@ -249,11 +261,11 @@ class Importer:
             "source_key": key,
         }
 
-    def _link(self, fresh: list, inserted: dict[str, int]) -> None:
+    def _link(self, fresh: list, inserted: dict[tuple[int, str], int]) -> None:
         """Replies whose parent is already stored are linked now; the rest wait for the end."""
         updates = []
         for record, article_id, key in fresh:
-            child = inserted[key]
+            child = inserted[article_id, key]
             self.parent_of[child] = None
             if record.parent is None:
                 continue

@@ -10,6 +10,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 from .spam_features import FEATURE_VERSION, describe
@@ -59,9 +60,9 @@ class SpamModel:
     meta: dict = field(default_factory=dict, compare=False)
 
     def margin(self, features) -> float:
-        get = self.weights.get
-        # fsum is exact whatever the order, so every process gets the same last digit.
-        return self.bias + math.fsum(get(f, 0.0) for f in features) * feature_scale(features)
+        # fsum is exact whatever the order, so every process gets the same last digit; map with
+        # dict.get keeps the few hundred lookups of a comment in C.
+        return self.bias + math.fsum(map(self.weights.get, features, repeat(0.0))) * feature_scale(features)
 
     def probability(self, features) -> float:
         return sigmoid(self.margin(features))

@@ -209,8 +209,10 @@ class Visitor:
             f"dialog {dialog.message!r} on {self.page.url}"), dialog.dismiss()))
 
     def visit(self, url: str) -> None:
+        # Without JavaScript nothing can run, and Chromium then loads every lazy image at once:
+        # the parsed document is what there is to inspect.
         try:
-            self.page.goto(url, wait_until="load")
+            self.page.goto(url, wait_until="load" if self.javascript else "domcontentloaded")
         except PlaywrightError as exc:
             self.report.executions.append(f"{url}: did not load ({exc.message.splitlines()[0]})")
             return

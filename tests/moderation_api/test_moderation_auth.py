@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from service.config import Config
 from service.extensions import db
 from service.models import ApiToken, Moderator
 from service.services.administration import moderators, tokens
@@ -106,10 +107,25 @@ def test_logout_everywhere_and_deactivation_end_sessions(client, blog, make_mode
 
 
 def test_password_is_stored_hashed_with_werkzeug_scrypt(app, blog, make_moderator):
+    assert Config.PASSWORD_HASH_METHOD == "scrypt"  # what every deployment uses
+    app.config["PASSWORD_HASH_METHOD"] = Config.PASSWORD_HASH_METHOD
     moderator = make_moderator()
     stored = db.session.execute(sa.select(Moderator.password_hash)).scalar_one()
     assert stored.startswith("scrypt:") and PASSWORD not in stored
     assert moderators.authenticate("MOD@example.org ", PASSWORD).id == moderator.id
+    assert moderators.authenticate("mod@example.org", PASSWORD[:-1]) is None
+
+
+def test_a_hash_made_by_another_method_still_verifies_and_a_new_password_takes_the_configured_one(
+        app, blog, make_moderator):
+    moderator = make_moderator()  # the tests' cheaper method
+    assert moderator.password_hash.startswith("pbkdf2:")
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    assert moderators.authenticate("mod@example.org", PASSWORD).id == moderator.id
+    assert moderators.authenticate("unknown@example.org", PASSWORD) is None  # the decoy of this method
+    moderators.set_password(moderator.id, "a brand new passphrase")
+    assert db.session.get(Moderator, moderator.id).password_hash.startswith("scrypt:")
+    assert moderators.authenticate("mod@example.org", "a brand new passphrase").id == moderator.id
 
 
 def test_authenticate_refuses_wrong_password_unknown_email_and_inactive(app, blog, make_moderator):

@@ -39,8 +39,10 @@ TEMPLATE_RESULTS = ("49", "7*7=49")
 
 
 def table_counts() -> dict[str, int]:
-    return {t.name: db.session.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-            for t in db.metadata.sorted_tables}
+    """Every table's row count, read in one statement (one round trip, however many tables)."""
+    tables = db.metadata.sorted_tables
+    counts = sa.select(*(sa.select(sa.func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables))
+    return dict(db.session.execute(counts).one()._mapping)
 
 
 def form_body(fields: dict[str, str]) -> bytes:

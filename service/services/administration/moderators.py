@@ -7,6 +7,7 @@ import secrets
 from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,6 +43,10 @@ def check_password(password: str) -> None:
         raise field_error("password", f"Use at most {MAX_PASSWORD_LENGTH} characters.")
 
 
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 def _sites(slugs) -> list[Site]:
     return [get_site(slug) for slug in dict.fromkeys(slugs or ())]
 
@@ -49,7 +54,7 @@ def _sites(slugs) -> list[Site]:
 def create_moderator(email: str, password: str, *, is_admin: bool = False, site_slugs=()) -> Moderator:
     email = normalize_email(email)
     check_password(password)
-    moderator = Moderator(email=email, password_hash=generate_password_hash(password), is_admin=is_admin,
+    moderator = Moderator(email=email, password_hash=hash_password(password), is_admin=is_admin,
                           active=True, session_nonce=new_nonce(), sites=_sites(site_slugs))
     db.session.add(moderator)
     try:
@@ -61,8 +66,8 @@ def create_moderator(email: str, password: str, *, is_admin: bool = False, site_
 
 
 @cache
-def _decoy_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe(16))
+def _decoy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(email: str, password: str) -> Moderator | None:
@@ -78,7 +83,7 @@ def authenticate(email: str, password: str) -> Moderator | None:
         sa.select(Moderator).where(Moderator.email == email)
     ).scalar_one_or_none() if len(email) <= 254 else None
     if moderator is None:
-        check_password_hash(_decoy_hash(), password)
+        check_password_hash(_decoy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(moderator.password_hash, password) or not moderator.active:
         return None
@@ -125,7 +130,7 @@ def set_password(moderator_id: int, password: str) -> Moderator:
     """New password; every existing session of this moderator ends."""
     check_password(password)
     moderator = get_moderator(moderator_id)
-    moderator.password_hash = generate_password_hash(password)
+    moderator.password_hash = hash_password(password)
     moderator.session_nonce = new_nonce()
     db.session.commit()
     return moderator

@@ -315,9 +315,12 @@
     /* one "Write a comment" box until the reader starts */
     if (!form.elements.body.value && !form.elements.parent_id.value && !form.querySelector("[aria-invalid]")) {
       form.classList.add("collapsed");
-      form.addEventListener("focusin", function () {
+      var expand = function () {
         if (form.classList.contains("collapsed")) { form.classList.remove("collapsed"); postHeight(); }
-      });
+      };
+      form.addEventListener("focusin", expand);
+      /* text can arrive without focus (autofill, dictation, a frame whose window is not focused) */
+      form.addEventListener("input", expand);
     }
     form.parentNode.insertBefore(home, form);
     var saved = store(AUTHOR) || {};
