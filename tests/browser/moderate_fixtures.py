@@ -77,8 +77,10 @@ def moderated(make_app, serve) -> Moderated:
 
 def keyboard_ready(page) -> None:
     """The queue's keys work once queue.js has run: it marks the first comment as the current one."""
-    page.wait_for_function("!document.querySelector('#items > li.item')"
-                           " || document.querySelector('#items > li.item.current')")
+    # A function, not an expression: an expression would be run through eval, which the
+    # pages' Content-Security-Policy forbids.
+    page.wait_for_function("() => !document.querySelector('#items > li.item')"
+                           " || !!document.querySelector('#items > li.item.current')")
 
 
 def log_in(page, url: str, email: str = ADMIN, password: str = PASSWORD) -> None:

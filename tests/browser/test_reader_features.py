@@ -109,7 +109,7 @@ def test_avatars_are_shown_and_no_request_leaves_the_services_origin(page, live_
         expect(avatars.nth(i)).to_be_visible()
     # The avatars load lazily: wait until each has arrived and decoded to a real picture.
     widget = next(f for f in page.frames if "/embed/blog" in f.url)
-    widget.wait_for_function("[...document.querySelectorAll('img.avatar')]"
+    widget.wait_for_function("() => [...document.querySelectorAll('img.avatar')]"
                              ".every(img => img.complete && img.naturalWidth > 0)")
     page.wait_for_load_state("networkidle")
     origins = {origin(url) for url in requests}
