@@ -9,6 +9,7 @@ import email.policy
 import hashlib
 import hmac
 import json
+import logging
 import socket
 import threading
 import time
@@ -80,6 +81,8 @@ def make_app(make_app):
 
 @pytest.fixture
 def smtp():
+    # aiosmtpd reports every connection at INFO from its own thread, past pytest's capture.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     inbox = Inbox(free_port())
     controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
     controller.start()
