@@ -63,9 +63,7 @@ def serve():
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     # The suite runs a browser per core beside the other tests: give an assertion that waits
     # for the page more than Playwright's 5 s before it counts as failed.

@@ -122,7 +122,7 @@ def test_a_hash_made_by_another_method_still_verifies_and_a_new_password_takes_t
     assert moderator.password_hash.startswith("pbkdf2:")
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     assert moderators.authenticate("mod@example.org", PASSWORD).id == moderator.id
-    assert moderators.authenticate("unknown@example.org", PASSWORD) is None  # the decoy of this method
+    assert moderators.authenticate("unknown@example.org", PASSWORD) is None  # still refused, after a decoy hash
     moderators.set_password(moderator.id, "a brand new passphrase")
     assert db.session.get(Moderator, moderator.id).password_hash.startswith("scrypt:")
     assert moderators.authenticate("mod@example.org", "a brand new passphrase").id == moderator.id
