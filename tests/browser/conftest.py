@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.servers import Serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -22,19 +23,21 @@ class LiveServer:
     """A WSGI app served from a background thread on 127.0.0.1 and a free port."""
 
     def __init__(self, wsgi_app) -> None:
-        self._server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-        self.port = self._server.server_port
+        server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        self.port = server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serving = Serving(server)
 
     def start(self) -> "LiveServer":
-        self._thread.start()
+        self._serving.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._serving.stop()
+
+    def replace_app(self, wsgi_app) -> None:
+        """Serve another app from the same address (the same origin) from the next request."""
+        self._serving.server.app = wsgi_app
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_comment_on_a_cross_origin_blog_is_held_then_shown_after_approval(page, 
         "/": f'<a id="count" href="/post" data-comments-count>Comments</a>'
              f'<script src="{live_server.url}/count.js" data-site="held" async></script>',
     }
-    host._server.app = host_app(host_pages)  # the same origin now serves the blog
+    host.replace_app(host_app(host_pages))  # the same origin now serves the blog
     page.goto(host.url + "/post")
     frame = page.frame_locator("iframe")
     expect(frame.locator("h1")).to_have_text("Comments (0)")

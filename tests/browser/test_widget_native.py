@@ -115,10 +115,10 @@ def test_a_comment_just_posted_has_its_reply_link_at_once(page, live_server, app
 def test_the_host_pages_count_updates_after_a_post(page, live_server, serve, app):
     host = serve(host_app({}))
     make_site("blog", origins=[host.url], policy=FAST_POLICY)
-    host._server.app = host_app({"/post": (
+    host.replace_app(host_app({"/post": (
         '<a id="count" href="#comments" data-comments-count>Comments</a>'
         + embed_snippet(live_server.url, "blog")
-        + f'<script src="{live_server.url}/count.js" data-site="blog" async></script>')})
+        + f'<script src="{live_server.url}/count.js" data-site="blog" async></script>')}))
     page.goto(host.url + "/post")
     expect(page.locator("#count")).to_have_text("Comments (0)")
     # a message from the host page itself is not the service's word

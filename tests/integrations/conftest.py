@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 
 from service.extensions import db
 from service.services.administration import tokens
+from tests.servers import Serving
 
 PUBLIC_URL = "https://comments.example.org"
 
@@ -134,12 +135,8 @@ def receiver():
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/comments"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with Serving(server):
+        yield state
 
 
 @pytest.fixture

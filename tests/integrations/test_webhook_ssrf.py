@@ -16,6 +16,7 @@ from service.services.delivery import outbox
 from service.services.delivery.webhooks import create_webhook
 from tests.factories import make_comment, make_site
 from tests.integrations.conftest import admin_headers
+from tests.servers import Serving
 
 HOOKS = "/api/v1/moderation/sites/blog/webhooks"
 ALWAYS_REFUSED = ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://0.0.0.0/",
@@ -134,7 +135,6 @@ def tls_receiver(tmp_path):
     import http.server
     import ssl
     import subprocess
-    import threading
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
@@ -158,12 +158,8 @@ def tls_receiver(tmp_path):
     context.sni_callback = lambda _sock, name, _context: seen.append(("sni", name))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1], cert, seen
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with Serving(server):
+        yield server.server_address[1], cert, seen
 
 
 def test_https_calls_connect_to_the_checked_address_and_verify_the_hosts_certificate(lenient, tls_receiver,

@@ -14,24 +14,17 @@ from urllib.error import HTTPError
 import pytest
 from werkzeug.serving import make_server
 
+from tests.servers import Serving
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_development_server_request_lines_carry_no_ansi_colour_codes(make_app, capfd, fmt):
-    import threading
-
     app = make_app(LOG_FORMAT=fmt)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with Serving(make_server("127.0.0.1", 0, app, threaded=True)) as server:
         with pytest.raises(HTTPError):  # a 404: werkzeug colours it yellow on a terminal
             urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/no-such-page", timeout=10)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
     err = capfd.readouterr().err
     assert "GET /no-such-page" in err
     line = next(line for line in err.splitlines() if "GET /no-such-page" in line)

@@ -21,6 +21,7 @@ from service.extensions import db
 from service.models import OutboxMessage, Webhook, utcnow
 from service.services.delivery import outbox
 from tests.factories import make_site
+from tests.servers import Serving
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 12
@@ -58,17 +59,15 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serving = Serving(self.server)
 
     def __enter__(self) -> "Receiver":
-        self.thread.start()
+        self._serving.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
+        self._serving.stop()
 
 
 def start_worker(database_url: str, log: Path) -> subprocess.Popen:
