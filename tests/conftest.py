@@ -13,6 +13,7 @@ import os
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 
 from service import create_app
 from service.config import TestConfig
@@ -103,6 +104,26 @@ def _empty_tables() -> None:
                 conn.execute(sa.text(f"DELETE FROM {name}"))
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per test process, shared by every app the tests build. Each test
+    has an app of its own, and compiling the queue's or the embed page's templates again cost
+    30-100 ms a test. Jinja checks each entry against the template's source: an edited one recompiles."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 @pytest.fixture
 def make_app(database_url, tmp_path):
     """Build an app with extra settings; every table is emptied afterwards."""
@@ -112,6 +133,7 @@ def make_app(database_url, tmp_path):
         overrides.setdefault("IP_HASH_KEY", "test-ip-key")
         app = create_app(settings_for(database_url, **overrides))
         app.instance_path = str(tmp_path / "instance")
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         apps.append(app)
         return app
 
