@@ -28,7 +28,7 @@ def test_vote_and_withdraw_in_the_widget_on_a_blog(page, live_server, serve, app
     host = serve(host_app({}))
     site = make_site("blog", origins=[host.url], policy=FAST_POLICY)
     make_comment(site, "/post", body="Vote for me", ip_hash="someone-else")
-    host._server.app = host_app({"/post": "<h1>A post</h1>" + embed_snippet(live_server.url, "blog")})
+    host.replace_app(host_app({"/post": "<h1>A post</h1>" + embed_snippet(live_server.url, "blog")}))
     page.goto(host.url + "/post")
     frame = page.frame_locator("iframe")
     like = frame.locator("button.vote-like")
@@ -98,7 +98,7 @@ def test_avatars_are_shown_and_no_request_leaves_the_services_origin(page, live_
     site = make_site("blog", origins=[host.url], policy=FAST_POLICY)
     for email, author in (("ann@example.com", "Ann"), ("bob@example.com", "Bob"), (None, "Cy")):
         make_comment(site, "/post", email=email, author=author)
-    host._server.app = host_app({"/post": "<h1>A post</h1>" + embed_snippet(live_server.url, "blog")})
+    host.replace_app(host_app({"/post": "<h1>A post</h1>" + embed_snippet(live_server.url, "blog")}))
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(host.url + "/post")
