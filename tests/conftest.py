@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
+from werkzeug.routing.rules import Rule
 
 from service import create_app
 from service.config import TestConfig
@@ -122,6 +123,28 @@ class CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def _share_url_builders() -> None:
+    """Every app compiles a URL-building function per route, from generated Python source: 60% of
+    the 25 ms an app takes to build, paid by nearly every test. The function depends only on the
+    route's parsed parts and defaults (it reads the converters from the rule it is bound to), so
+    the tests' apps share one per distinct route. Left alone if werkzeug's internals change."""
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:
+        return
+    builders: dict = {}
+
+    def shared(rule: Rule, append_unknown: bool = True):
+        key = (rule.rule, tuple(rule._trace), repr(sorted((rule.defaults or {}).items())), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(rule, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = shared
+
+
+_share_url_builders()
 
 
 @pytest.fixture
