@@ -147,6 +147,26 @@ def _share_url_builders() -> None:
 _share_url_builders()
 
 
+def _share_engines() -> None:
+    """One SQLAlchemy engine per database and set of engine options in a test process, whatever
+    the number of apps. A new engine starts with an empty statement cache, and on PostgreSQL
+    with new server processes that load their catalogs again: together 12-25 ms at the start of
+    every test. The pooled connections stay open from test to test (with every table emptied)."""
+    make_engine = db._make_engine
+    engines: dict[str, sa.engine.Engine] = {}
+
+    def shared(bind_key, options: dict, app):
+        key = repr((bind_key, sorted((name, repr(value)) for name, value in options.items())))
+        if key not in engines:
+            engines[key] = make_engine(bind_key, options, app)
+        return engines[key]
+
+    db._make_engine = shared
+
+
+_share_engines()
+
+
 @pytest.fixture
 def make_app(database_url, tmp_path):
     """Build an app with extra settings; every table is emptied afterwards."""
@@ -165,7 +185,6 @@ def make_app(database_url, tmp_path):
         with apps[0].app_context():
             db.session.remove()
             _empty_tables()
-            db.engine.dispose()
 
 
 @pytest.fixture

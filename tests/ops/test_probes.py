@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import event
 
 from service import create_app
 from service.extensions import db
 from service.ops.readiness import load_scripts
 from tests.conftest import settings_for
+from tests.statements import statements_of
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 HEAD = sorted(load_scripts(str(Path(__file__).parents[2] / "migrations")).heads)
@@ -36,9 +36,9 @@ def sqlite_app(tmp_path):
 
 
 def test_healthz_answers_ok_without_touching_the_database(app, client):
-    statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    response = client.get("/healthz")
+    responses = []
+    statements = statements_of(lambda: responses.append(client.get("/healthz")))
+    response = responses[0]
     assert response.status_code == 200
     assert response.json == {"status": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
