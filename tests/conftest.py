@@ -87,7 +87,10 @@ def database_url(tmp_path_factory):
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    SHARED_DATABASES.add(url)
     yield url
+    for engine in SHARED_ENGINES.values():
+        engine.dispose()
     next(databases, None)
 
 
@@ -147,19 +150,26 @@ def _share_url_builders() -> None:
 _share_url_builders()
 
 
+# The test database of this process (see `database_url`) and the engines its apps share.
+SHARED_DATABASES: set[str] = set()
+SHARED_ENGINES: dict[str, sa.engine.Engine] = {}
+
+
 def _share_engines() -> None:
-    """One SQLAlchemy engine per database and set of engine options in a test process, whatever
-    the number of apps. A new engine starts with an empty statement cache, and on PostgreSQL
-    with new server processes that load their catalogs again: together 12-25 ms at the start of
-    every test. The pooled connections stay open from test to test (with every table emptied)."""
+    """One SQLAlchemy engine per set of engine options for the test database, whatever the
+    number of apps. A new engine starts with an empty statement cache, and on PostgreSQL with new
+    server processes that load their catalogs again: together 12-25 ms at the start of every
+    test. The pooled connections stay open from test to test (with every table emptied). Apps on
+    any other database (a test's own SQLite file) get an engine of their own, as usual."""
     make_engine = db._make_engine
-    engines: dict[str, sa.engine.Engine] = {}
 
     def shared(bind_key, options: dict, app):
+        if str(options.get("url")) not in SHARED_DATABASES:
+            return make_engine(bind_key, options, app)
         key = repr((bind_key, sorted((name, repr(value)) for name, value in options.items())))
-        if key not in engines:
-            engines[key] = make_engine(bind_key, options, app)
-        return engines[key]
+        if key not in SHARED_ENGINES:
+            SHARED_ENGINES[key] = make_engine(bind_key, options, app)
+        return SHARED_ENGINES[key]
 
     db._make_engine = shared
 
