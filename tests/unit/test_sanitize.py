@@ -133,8 +133,9 @@ def test_website_must_be_http_or_https(url, expected):
     assert clean_website(url) == expected
 
 
-_PIECES = st.sampled_from(list("abcXYZéÜ019 ,;:!?'()-.\n") + [
-    "..", ". ", "\n\n", "  ", "1. ", "- ", "    ", "com", "www", "http", "e.g", "a.b", "\n ", " \n", "ok."])
+_PIECES = st.sampled_from(list("abcXYZéÜ019 ,;:!?'()-.\n*_") + [
+    "..", ". ", "\n\n", "  ", "1. ", "- ", "    ", "com", "www", "http", "e.g", "a.b", "\n ", " \n", "ok.",
+    "*", "**", " *", "* ", "*ab*", " *x y* ", "(*a*)", "*b*.", "*é*,", "**a**", "***"])
 
 
 @settings(max_examples=600, deadline=None)
@@ -144,12 +145,14 @@ def test_plain_prose_shortcut_equals_the_full_renderer(text):
 
 
 @pytest.mark.parametrize("text", ["Plain words. More words!\nA new line\n\nA paragraph (aside); fine: yes.",
-                                  "It's 3 o'clock - time..."])
+                                  "It's 3 o'clock - time...", "*em*", "it *really worked* well; (*twice*).",
+                                  "*Ünïcode* words, *too*\n*new line*: fine!"])
 def test_plain_prose_takes_the_shortcut(text):
     assert plain_html(clean_text(text, multiline=True)) == render_full(text).html
 
 
-@pytest.mark.parametrize("text", ["see example.com", "1. item", "- item", "a\n\n    code", "*em*", "a & b",
-                                  'say "hi"', "a_b", "x <b>", "mail a@b.org"])
+@pytest.mark.parametrize("text", ["see example.com", "1. item", "- item", "a\n\n    code", "**strong**", "a & b",
+                                  'say "hi"', "a_b", "x <b>", "mail a@b.org", "a*b*", "*a *b* c*", "*a*b",
+                                  "* item", "*a* b*", "_em_", "*two  spaces*", "'*quoted*'"])
 def test_anything_else_is_rendered_in_full(text):
     assert plain_html(clean_text(text, multiline=True)) is None
