@@ -249,7 +249,8 @@ def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
     if not policy.spam_filter or model is None:
         return None
     features = spam_features(draft.body, draft.author, draft.website, draft.email, draft.links, draft.page_url)
-    threshold = policy.spam_threshold if policy.spam_threshold is not None else model.threshold
+    threshold = (policy.spam_threshold if policy.spam_threshold is not None
+                 else model.threshold_for(policy.spam_max_false_holds))
     if model.probability(features) < threshold:  # most comments: no need to rank their features
         return None
     score = model.score(features)

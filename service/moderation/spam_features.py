@@ -2,10 +2,12 @@
 submission is scored, so the two can never disagree about what a comment looks like.
 
 A feature is a short string naming one observation, so that a reason can show the few that
-weighed most: `w:check out` (a word or two-word phrase), `c:ubscr` (a piece of a word),
+weighed most: `w:check out` (a word or two-word phrase), ` subs` or `k out m` (a piece of the
+text, within a word or across the space between two: the only features without a colon, so that
+the hundreds of them a comment has are plain slices of its text),
 `host:bit.ly` and `tld:xyz` (where links point), `site:` and `stld:` (the website field),
-`mail:` (the e-mail domain), `n:` (a word of the author's name), `nlinks:2`, `phone`,
-`handle:telegram`, `email_in_text`, `caps`, `repeat`, `len:4`.
+`mail:` (the e-mail domain), `n:` (a word of the author's name), `name:digits`, `nlinks:2`,
+`has:phone`, `has:email`, `has:website`, `handle:telegram`, `style:caps`, `style:repeat`, `len:4`.
 
 A link to the page the comment is on is not a link: readers quote the article's own address
 ("Roar (Official): https://youtu.be/...") and it says nothing about spam, while every other link
@@ -21,14 +23,24 @@ from urllib.parse import urlsplit
 from .contact import find_contact_details
 from .text import capitals_share
 
-FEATURE_VERSION = 2  # 2: links to the comment's own page are left out
+FEATURE_VERSION = 3  # 2: links to the comment's own page are left out; 3: pieces across words, kinds renamed
 MAX_TEXT = 2000  # characters of the body that are read: spam says what it wants early
-CHAR_SIZES = (3, 4, 5)
+CHAR_SIZES = (3, 4, 5)  # within a word
+# Pieces that cross a space ("k out m", "my chan") catch phrases whatever their spelling and
+# spacing; shorter ones ("y b") only add noise. Measured across videos on the corpus: worst
+# ROC-AUC 0.974 -> 0.976, and after 100 decisions the false holds fall from 3.1% to 2.4%.
+CROSS_SIZES = (4, 5, 6, 7)
+_EVERYWHERE = tuple(n for n in CHAR_SIZES if n in CROSS_SIZES)
+_WITHIN_ONLY = tuple(n for n in CHAR_SIZES if n not in CROSS_SIZES)
+_ACROSS_ONLY = tuple(n for n in CROSS_SIZES if n not in CHAR_SIZES)
 _WORD = re.compile(r"[^\W_]+")
 # Links a reader typed without markdown, and bare domains ("murdev.com"): the sanitizer links
 # only some of them, and a host is worth the same to the model however it was written.
 _URLISH = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+|\b(?:[a-z0-9-]{2,63}\.)+[a-z]{2,12}(?:/[^\s<>\"')\]]*)?",
                      re.IGNORECASE)
+# Every match of _URLISH holds one of these: a cheap search that spares most comments the two
+# scans for addresses.
+_ADDRESS_HINT = re.compile(r"://|www\.|[a-z0-9-]\.[a-z]", re.IGNORECASE)
 _REPEAT = re.compile(r"([^\W\d_])\1{3,}")
 _FLOOD = re.compile(r"(\S)\1{11,}")
 _EXCLAIM = re.compile(r"[!?]{3,}")
@@ -90,14 +102,16 @@ def _without_page(text: str, links, page: str | None) -> tuple[str, tuple[str, .
     links = tuple(links)
     if page is None:
         return text, links
-    text = _URLISH.sub(lambda m: " " if page_key(m.group()) == page else m.group(), text)
+    if _ADDRESS_HINT.search(text):
+        text = _URLISH.sub(lambda m: " " if page_key(m.group()) == page else m.group(), text)
     return text, tuple(url for url in links if page_key(url) != page)
 
 
 def link_hosts(body: str, links: tuple[str, ...] | list[str] = ()) -> list[str]:
     """Hosts of the rendered body's links and of the URLs and domains typed in its text, in order."""
     hosts: list[str] = []
-    for url in (*links, *_URLISH.findall(body[:MAX_TEXT])):
+    typed = _URLISH.findall(body[:MAX_TEXT]) if _ADDRESS_HINT.search(body, 0, MAX_TEXT) else []
+    for url in (*links, *typed):
         host = url_host(url)
         if host and not host.replace(".", "").isdigit() and host not in hosts:
             hosts.append(host)
@@ -118,12 +132,21 @@ def _word_features(words: list[str], prefix: str) -> list[str]:
     return feats
 
 
-def _char_features(words: list[str]) -> list[str]:
+def _piece_features(words: list[str]) -> list[str]:
+    """Pieces of the words joined by single spaces: of CHAR_SIZES characters within a word
+    (" ch", "chec", "heck "), and of CROSS_SIZES with a space inside, not only at an end
+    ("k out", "k out m"). A size in both lists is simply every piece of the text."""
+    text = " " + " ".join(words) + " "
+    last = len(text)
     feats = []
-    for word in dict.fromkeys(words):  # a repeated word adds no new pieces
+    for size in _EVERYWHERE:
+        feats += [text[i:i + size] for i in range(last - size + 1)]
+    for word in set(words):  # a repeated word adds no new pieces
         padded = f" {word} "
-        last = len(padded)
-        feats.extend(["c:" + padded[i:i + size] for size in CHAR_SIZES for i in range(last - size + 1)])
+        for size in _WITHIN_ONLY:
+            feats += [padded[i:i + size] for i in range(len(padded) - size + 1)]
+    for size in _ACROSS_ONLY:
+        feats += [piece for i in range(last - size + 1) if " " in (piece := text[i:i + size])[1:-1]]
     return feats
 
 
@@ -139,15 +162,15 @@ def _style_features(body: str) -> list[str]:
     feats = []
     letters, share = capitals_share(body)
     if letters >= CAPS_MIN_LETTERS and share >= CAPS_SHARE:
-        feats.append("caps")
+        feats.append("style:caps")
     elif letters >= CAPS_MIN_LETTERS and share >= 0.3:
-        feats.append("caps:some")
+        feats.append("style:some_caps")
     if _REPEAT.search(body):
-        feats.append("repeat")
+        feats.append("style:repeat")
     if _FLOOD.search(body):
-        feats.append("flood")
+        feats.append("style:flood")
     if _EXCLAIM.search(body):
-        feats.append("exclaim")
+        feats.append("style:exclaim")
     return feats
 
 
@@ -159,7 +182,7 @@ def spam_features(body: str, author: str = "", website: str | None = None, email
     folded, links = _without_page(_fold(body), links, page_key(page_url))
     words = _words(folded)
     feats = _word_features(words, "w:")
-    feats.extend(_char_features(words))
+    feats.extend(_piece_features(words))
     feats.append(f"len:{_bucket(len(words))}")
 
     hosts = link_hosts(folded, links)
@@ -168,10 +191,10 @@ def spam_features(body: str, author: str = "", website: str | None = None, email
 
     site_host = url_host(website) if website else None
     if site_host:
-        feats.append("site")
+        feats.append("has:website")
         feats.extend(_host_features([site_host], "site:", "stld:"))
         if hosts and registrable(site_host) in {registrable(h) for h in hosts}:
-            feats.append("site_linked")
+            feats.append("has:own_link")
     if email and "@" in email:
         domain = _fold(email.rpartition("@")[2]).strip(".")
         if domain:
@@ -180,28 +203,40 @@ def spam_features(body: str, author: str = "", website: str | None = None, email
     name_words = _words(_fold(author))
     feats.extend("n:" + w for w in name_words)
     if any(ch.isdigit() for ch in author):
-        feats.append("n_digits")
+        feats.append("name:digits")
     if url_host(author) and "." in author.strip(". "):
-        feats.append("n_domain")
+        feats.append("name:domain")
 
     contact = find_contact_details(body)
     if contact.phones:
-        feats.append("phone")
+        feats.append("has:phone")
     if contact.emails:
-        feats.append("email_in_text")
+        feats.append("has:email")
     feats.extend("handle:" + name for name in contact.handles)
     feats.extend(_style_features(body))
     return frozenset(feats)
 
 
+def is_piece(feature: str) -> bool:
+    return ":" not in feature
+
+
+_NAMED = {
+    "has:website": "a website", "has:own_link": "a link to its own website", "has:phone": "a phone number",
+    "has:email": "an e-mail address in the text", "name:digits": "digits in the name",
+    "name:domain": "a domain as the name", "style:caps": "capitals", "style:some_caps": "many capitals",
+    "style:repeat": "repeated letters", "style:flood": "a character flood", "style:exclaim": "!!!",
+}
+
+
 def describe(feature: str) -> str:
     """How a feature reads in a moderator's reason."""
+    if is_piece(feature):
+        return f"'{feature.strip()}…'" if feature.strip() else "word pieces"
     kind, _, value = feature.partition(":")
     match kind:
         case "w":
             return f"'{value}'"
-        case "c":
-            return f"'{value.strip()}…'" if value.strip() else "word pieces"
         case "host":
             return f"a link to {value}"
         case "tld":
@@ -220,9 +255,4 @@ def describe(feature: str) -> str:
             return f"a {value} contact"
         case "len":
             return "its length"
-    return {
-        "phone": "a phone number", "email_in_text": "an e-mail address in the text", "caps": "capitals",
-        "caps:some": "many capitals", "repeat": "repeated letters", "flood": "a character flood",
-        "exclaim": "!!!", "site": "a website", "site_linked": "a link to its own website",
-        "n_digits": "digits in the name", "n_domain": "a domain as the name",
-    }.get(feature, feature)
+    return _NAMED.get(feature, feature)

@@ -8,17 +8,17 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import repeat
 from pathlib import Path
 
-from .spam_features import FEATURE_VERSION, describe
+from .spam_features import FEATURE_VERSION, describe, is_piece
 
 FORMAT = "spam-model/1"
 # The features a reason names: readable ones first; a piece of a word only when nothing else weighs.
-_READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", "phone", "email_in_text",
-             "caps", "repeat", "flood", "exclaim")
+_READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", "has:phone", "has:email", "style:")
 
 
 # Below this many features a comment counts as if it had this many: a few words say little, and
@@ -58,6 +58,20 @@ class SpamModel:
     version: int = 0
     feature_version: int = FEATURE_VERSION
     meta: dict = field(default_factory=dict, compare=False)
+
+    def threshold_for(self, max_false_holds: float) -> float:
+        """The threshold for a site that allows `max_false_holds` of legitimate comments held: the
+        one training chose for the largest share in the model's table not above it (the
+        smallest share's below the table; the model's own threshold when it has no table)."""
+        shares, thresholds = self._threshold_table
+        if not shares:
+            return self.threshold
+        return thresholds[max(bisect_right(shares, max_false_holds + 1e-12) - 1, 0)]
+
+    @cached_property
+    def _threshold_table(self) -> tuple[list[float], list[float]]:
+        pairs = sorted((float(share), float(t)) for share, t in (self.meta.get("thresholds") or {}).items())
+        return [share for share, _ in pairs], [t for _, t in pairs]
 
     def margin(self, features) -> float:
         # fsum is exact whatever the order, so every process gets the same last digit; map with
@@ -101,7 +115,7 @@ def _top_features(weighed: list[tuple[float, str]], top: int) -> tuple[str, ...]
     readable = [f for w, f in pushing if f.startswith(_READABLE)]
     chosen = readable[:top]
     if len(chosen) < 3:
-        chosen += [f for w, f in pushing if f.startswith("c:") and f not in chosen][:3 - len(chosen)]
+        chosen += [f for w, f in pushing if is_piece(f) and f not in chosen][:3 - len(chosen)]
     return tuple(chosen)
 
 

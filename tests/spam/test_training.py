@@ -43,6 +43,20 @@ def test_threshold_holds_at_most_the_allowed_share_of_legitimate_out_of_fold(fit
     assert false == pytest.approx(fitted.model.meta["cv_false_holds"], abs=1e-4)
 
 
+def test_the_model_carries_a_threshold_for_each_share_a_site_may_ask_for(fitted):
+    table = fitted.model.meta["thresholds"]
+    assert table["0.02"] == fitted.model.threshold == fitted.model.threshold_for(0.02)
+    shares = sorted(table, key=float)
+    assert [float(s) for s in shares] == sorted(set(training.FALSE_HOLD_SHARES) | {0.02})
+    thresholds = [table[s] for s in shares]
+    assert thresholds == sorted(thresholds, reverse=True)  # allowing more false holds never raises it
+    for share in shares:
+        _, false = training.held_shares(fitted.oof_scores, fitted.labels, table[share])
+        assert false <= float(share) * training.OUT_OF_FOLD_SHARE
+    again = SpamModel.from_bytes(fitted.model.to_bytes())
+    assert again.threshold_for(0.1) == table["0.1"] < again.threshold_for(0.005) == table["0.005"]
+
+
 @pytest.mark.parametrize(("scores", "labels", "share", "threshold"), [
     # 10 legitimate: 0.0..0.9; 2% of 10 is 0 allowed: just above the highest legitimate score.
     ([i / 10 for i in range(10)] + [0.95], [False] * 10 + [True], 0.02, 0.95),

@@ -4,12 +4,15 @@ import time
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service.moderation import rules
 from service.moderation.contact import find_contact_details
 from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
-from service.moderation.spam_features import link_hosts, page_key, registrable, spam_features
+from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, link_hosts, page_key, registrable,
+                                              spam_features)
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
 
@@ -70,13 +73,35 @@ def test_features_name_words_pieces_hosts_contacts_and_style():
     feats = spam_features("CHECK OUT my channel https://spam.example.xyz/a!!! call +1 555 123 4567",
                           author="Win Big 2024", website="https://www.seo.example.co.uk/",
                           email="a@Mail.Example.com", links=("https://spam.example.xyz/a",))
-    for expected in ("w:check", "w:check out", "c: che", "host:example.xyz", "tld:xyz", "nlinks:1",
-                     "site:example.co.uk", "stld:uk", "mail:example.com", "n:win", "n_digits", "phone",
-                     "exclaim"):
+    for expected in ("w:check", "w:check out", " che", "host:example.xyz", "tld:xyz", "nlinks:1",
+                     "site:example.co.uk", "stld:uk", "mail:example.com", "n:win", "name:digits", "has:phone",
+                     "has:website", "style:exclaim"):
         assert expected in feats, expected
-    assert "caps" in spam_features("THIS IS THE BEST VIDEO I HAVE EVER SEEN")
-    assert "repeat" in spam_features("Sooooo good")
-    assert not {"caps", "repeat", "phone"} & set(spam_features("A calm remark."))
+    assert "style:caps" in spam_features("THIS IS THE BEST VIDEO I HAVE EVER SEEN")
+    assert "style:repeat" in spam_features("Sooooo good")
+    assert not {"style:caps", "style:repeat", "has:phone"} & set(spam_features("A calm remark."))
+    # only pieces of the text lack a colon, so typed words never pass for another kind of feature
+    pieces = [f for f in feats if ":" not in f]
+    assert pieces and all(f.replace(" ", "").isalnum() for f in pieces)
+    typed = spam_features("caps phone repeat")
+    assert "caps" in typed and not {"style:caps", "has:phone", "style:repeat"} & typed
+
+
+def test_word_pieces_within_words_and_across_the_spaces_between_them():
+    pieces = {f for f in spam_features("Check out my channel") if ":" not in f}
+    for expected in (" ch", "chec", "heck ", "nnel ",  # within a word: 3-5 characters
+                     "k ou", "k out", "ck out", "eck out", "y chan", "t my c"):  # across: 4-7, a space inside
+        assert expected in pieces, expected
+    for unexpected in ("k o", "channel", " check", "hannel "):  # 3 across; 6-7 within a word, or a space only at an end
+        assert unexpected not in pieces, unexpected
+    # a piece crossing a short word reaches the next word too
+    assert "t my c" in pieces and "ut my " in pieces
+
+
+@given(st.text(st.sampled_from(list("ab1-.:/ wW\u0131\u017f\u212a")), max_size=30))
+def test_the_cheap_address_hint_finds_every_text_an_address_could_be_in(text):
+    # the hint spares most comments the two scans for addresses; it must never miss one
+    assert not _URLISH.search(text) or _ADDRESS_HINT.search(text)
 
 
 @pytest.mark.parametrize(("body", "hosts"), [
@@ -177,6 +202,25 @@ def test_spam_score_only_ever_holds():
 def test_spam_filter_policy_keys(policy, held):
     model = _model(w__casino=20.0)  # sigmoid(-2 + 20 / sqrt(n)), n the comment's ~15 features: about 0.9
     draft = Draft(body="casino", author="x")
+    assert (rules.spam_score(draft, Facts(now=NOW, spam_model=model), policy) is not None) is held
+
+
+@pytest.mark.parametrize(("share", "threshold"), [
+    (0.001, 0.95), (0.005, 0.95), (0.009, 0.95), (0.01, 0.95), (0.015, 0.95), (0.02, 0.8), (0.05, 0.8),
+    (0.1, 0.5), (0.5, 0.5),
+])
+def test_a_sites_share_of_false_holds_picks_its_threshold_from_the_models_table(share, threshold):
+    model = SpamModel(weights={}, bias=0.0, threshold=0.8, meta={"thresholds": {"0.01": 0.95, "0.02": 0.8, "0.1": 0.5}})
+    assert model.threshold_for(share) == threshold
+    assert SpamModel(weights={}, bias=0.0, threshold=0.8).threshold_for(share) == 0.8  # a model without a table
+
+
+@pytest.mark.parametrize(("max_false_holds", "held"), [(0.02, False), (0.01, False), (0.1, True), (0.3, True)])
+def test_spam_max_false_holds_moves_a_sites_threshold(max_false_holds, held):
+    model = SpamModel(weights={"w:casino": 20.0}, bias=-2.0, threshold=0.99,
+                      meta={"thresholds": {"0.01": 0.995, "0.02": 0.99, "0.1": 0.5}})
+    draft = Draft(body="casino", author="x")  # scores about 0.9
+    policy = Policy(spam_max_false_holds=max_false_holds)
     assert (rules.spam_score(draft, Facts(now=NOW, spam_model=model), policy) is not None) is held
 
 
