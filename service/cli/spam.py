@@ -32,6 +32,10 @@ def status() -> None:
     click.echo(f"moderator decisions: {row.n_decisions if row else 0}")
     click.echo(f"examples: {meta.get('examples')} ({meta.get('spam')} spam)")
     click.echo(f"threshold: {model.threshold:.4f}")
+    table = meta.get("thresholds") or {}
+    if table:
+        click.echo("threshold by spam_max_false_holds: "
+                   + ", ".join(f"{share} -> {value:.4f}" for share, value in table.items()))
     click.echo(f"features: {len(model.weights)}")
     click.echo(f"cross-validated: recall={meta.get('cv_recall')} false_holds={meta.get('cv_false_holds')} "
                f"auc={meta.get('cv_auc')}")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Comment, ModerationEvent, Site, SpamModelVersion, SpamTrainingRun
-from service.moderation.spam_model import SpamModel
+from service.moderation.spam_model import SpamModel, base_model
 from service.services.moderation import spam_filter
 from service.services.moderation.status import change_status
 from service.spam import retrain
@@ -191,6 +191,8 @@ def test_spam_status_and_train_commands(app, runner):
     assert out.exit_code == 0, out.output
     assert "version: 0 (shipped base model)" in out.output
     assert "threshold: " in out.output and "cross-validated: recall=" in out.output
+    base = base_model()
+    assert f"0.02 -> {base.threshold:.4f}" in out.output and f"0.1 -> {base.threshold_for(0.1):.4f}" in out.output
     out = runner.invoke(args=["spam", "train"])
     assert out.exit_code == 0 and "moderator decisions; at least" in out.output
     assert "last training run:" in runner.invoke(args=["spam", "status"]).output
