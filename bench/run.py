@@ -337,7 +337,7 @@ def main() -> int:
     meta["logs"] = [harness.scan_log(p) for p in sorted((out / "logs").glob("*-r*.log"))]
     (out / "meta.json").write_text(json.dumps(meta, indent=1))
     table = report.render(bench.records, meta, by_key, chosen)
-    table += "\n" + spam_cost.report(spam_cost.measure())
+    table += "\n" + spam_cost.report(spam_cost.measure_apart())
     (out / "table.md").write_text(table)
     print(table)
     print(f"\n[bench] done in {meta['elapsed_s']:.0f} s; raw results in {out}", file=sys.stderr)
