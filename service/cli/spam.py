@@ -48,7 +48,8 @@ def status() -> None:
 
 @group.command("train")
 @click.option("--max-false-holds", default=0.02, show_default=True, type=click.FloatRange(0.001, 0.5),
-              help="Share of legitimate comments the automatic threshold may hold (out-of-fold).")
+              help="Share of legitimate comments the model's own threshold may hold (the one `spam status` "
+                   "shows); each site holds by its own spam_max_false_holds, from the model's table.")
 def train(max_false_holds: float) -> None:
     """Retrain on every site's moderator decisions; the new model replaces the current one only
     if it scores no worse on held-back decisions."""
