@@ -94,8 +94,7 @@ def test_word_pieces_within_words_and_across_the_spaces_between_them():
         assert expected in pieces, expected
     for unexpected in ("k o", "eck out", "channel", " check"):  # 3 or 7 across; 6-7 within a word or a space at an end
         assert unexpected not in pieces, unexpected
-    # a piece crossing a short word reaches the next word too
-    assert "t my c" in pieces and "ut my " in pieces
+    assert "ut my " in pieces  # a piece across a short word may reach the space after it
 
 
 @given(st.text(st.sampled_from(list("ab1-.:/ wW\u0131\u017f\u212a")), max_size=30))
