@@ -179,10 +179,8 @@ def test_several_placeholders_load_lazily_in_their_own_language_and_resize(page,
 def test_a_blog_the_site_does_not_list_cannot_frame_the_page(page, live_server, serve, app):
     make_site("owned", origins=["https://blog.example"])
     host = serve(host_app({"/": embed_snippet(live_server.url, "owned", article="/x")}))
-    responses = []
-    page.on("response", lambda r: responses.append(r) if "/embed/owned" in r.url else None)
-    page.goto(host.url + "/")
-    page.wait_for_function("document.querySelector('iframe')")
-    page.wait_for_timeout(500)
-    assert responses and "frame-ancestors 'self' https://blog.example" in responses[0].headers["content-security-policy"]
+    with page.expect_response(lambda r: "/embed/owned" in r.url) as framed:
+        page.goto(host.url + "/")
+    assert "frame-ancestors 'self' https://blog.example" in framed.value.headers["content-security-policy"]
+    page.wait_for_timeout(500)  # time enough for a frame that was allowed to draw its content
     assert page.frame_locator("iframe").locator("#comments").count() == 0
