@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 
 COMMANDS = {  # command name: (module in service.cli, attribute)
@@ -45,7 +46,7 @@ class Deferred(click.Command):
         return importlib.import_module(f"service.cli.{self._where[0]}")
 
     def load(self) -> click.Command:
-        return getattr(self._module(), self._where[1])
+        return _explaining_missing_tables(getattr(self._module(), self._where[1]))
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return self.load().get_short_help_str(limit)
@@ -55,6 +56,36 @@ class Deferred(click.Command):
         if hasattr(module, "prepare"):  # a module may need the app set up first (`db` does)
             module.prepare(parent)
         return self.load().make_context(info_name, args, parent=parent, **extra)
+
+
+UNMIGRATED = ("The database has no tables for this command yet: run `flask --app wsgi db upgrade` "
+              "(it creates them, or brings an older database up to this version).")
+
+
+def _missing_table(exc: sa.exc.DBAPIError) -> bool:
+    """SQLite's "no such table", PostgreSQL's undefined_table."""
+    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "42P01"
+
+
+def _explaining_missing_tables(command: click.Command) -> click.Command:
+    """`command`, answering a database that was never migrated with one line that says what to
+    run rather than a traceback. A group's subcommands run inside its invoke, so the group's
+    wrapper covers them all."""
+    if getattr(command, "explains_missing_tables", False):
+        return command
+    invoke = command.invoke
+
+    def guarded(ctx: click.Context):
+        try:
+            return invoke(ctx)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+            if _missing_table(exc):
+                raise click.ClickException(UNMIGRATED) from None
+            raise
+
+    command.invoke = guarded
+    command.explains_missing_tables = True
+    return command
 
 
 def init_app(app: Flask) -> None:
