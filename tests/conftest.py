@@ -8,6 +8,7 @@ appended, created at the start and dropped at the end; and a Redis database of i
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -56,13 +57,19 @@ def _postgres_database_for_this_worker(url: str):
     if not XDIST_WORKER:
         yield url
         return
-    name = f"{configured.database}_{XDIST_WORKER}"
-    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
+    with empty_postgres_database(url, f"{configured.database}_{XDIST_WORKER}") as fresh:
+        yield fresh
+
+
+@contextlib.contextmanager
+def empty_postgres_database(url: str, name: str):
+    """A new, empty database called `name` on `url`'s server, dropped on leaving."""
+    admin = sa.create_engine(sa.engine.make_url(url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield configured.set(database=name).render_as_string(hide_password=False)
+        yield sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

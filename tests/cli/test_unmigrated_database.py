@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from service import create_app
 from service.cli import UNMIGRATED
 from service.extensions import db
-from tests.conftest import XDIST_WORKER, settings_for
+from tests.conftest import XDIST_WORKER, empty_postgres_database, settings_for
 
 
 @pytest.fixture
@@ -18,17 +18,8 @@ def empty_database_url(database_url, tmp_path):
     if configured.get_backend_name() != "postgresql":
         yield f"sqlite:///{tmp_path / 'never-migrated.db'}"
         return
-    name = f"{configured.database}_unmigrated_{XDIST_WORKER or 'main'}"
-    admin = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield configured.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_postgres_database(database_url, f"{configured.database}_unmigrated_{XDIST_WORKER or 'main'}") as url:
+        yield url
 
 
 @pytest.fixture
