@@ -1,8 +1,8 @@
 """SQLite's durability window: with `synchronous=NORMAL` a commit only appends to the write-ahead
 log, which is synced to disk when it is checkpointed into the database file. The service
 checkpoints when a connection goes back to the pool and the last checkpoint is over
-CHECKPOINT_SECONDS old, so an acknowledged comment waits at most that long (and on a quiet blog
-not at all) instead of until SQLite's log has grown by thousands of pages.
+CHECKPOINT_SECONDS old: on a quiet blog before the comment's answer leaves, on a busy one within
+about that long, instead of once SQLite's log has grown by thousands of pages.
 
 Read from the files themselves: a comment's text is in the database file only once a checkpoint
 has copied it there."""
