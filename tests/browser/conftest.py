@@ -19,11 +19,27 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def read_whole(wsgi_app):
+    """`wsgi_app` with each response read, and closed, before the server sends it. When a browser
+    drops a connection, Werkzeug's development server can skip closing the response (a static
+    file's open handle), and the file's ResourceWarning then fails whichever test runs next."""
+
+    def app(environ, start_response):
+        body = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return app
+
+
 class LiveServer:
     """A WSGI app served from a background thread on 127.0.0.1 and a free port."""
 
     def __init__(self, wsgi_app) -> None:
-        server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        server = make_server("127.0.0.1", 0, read_whole(wsgi_app), threaded=True)
         self.port = server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self._serving = Serving(server)
@@ -37,7 +53,7 @@ class LiveServer:
 
     def replace_app(self, wsgi_app) -> None:
         """Serve another app from the same address (the same origin) from the next request."""
-        self._serving.server.app = wsgi_app
+        self._serving.server.app = read_whole(wsgi_app)
 
 
 @pytest.fixture
