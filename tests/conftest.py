@@ -64,12 +64,13 @@ def _postgres_database_for_this_worker(url: str):
 @contextlib.contextmanager
 def empty_postgres_database(url: str, name: str):
     """A new, empty database called `name` on `url`'s server, dropped on leaving."""
-    admin = sa.create_engine(sa.engine.make_url(url), isolation_level="AUTOCOMMIT")
+    server = sa.engine.make_url(url)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        yield sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
+        yield server.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
