@@ -17,6 +17,7 @@ from sklearn.metrics import roc_auc_score
 
 from service.extensions import db
 from service.models import SpamModelVersion, SpamTrainingRun, utcnow
+from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel
 from service.services.moderation import spam_filter
 
@@ -87,7 +88,7 @@ def train(trigger: str = "command", *, max_false_holds: float = 0.02) -> RunResu
         new_score = slice_score(candidate, held) if held else 1.0
         old_score = slice_score(current, held) if held and current else 0.0
         run.metrics = {**candidate.meta, "held_back": len(held), "held_back_score": round(new_score, 4),
-                       "current_score": round(old_score, 4)}
+                       "current_score": round(old_score, 4), "feature_version": candidate.feature_version}
         accepted = new_score >= old_score
         if accepted:
             row = SpamModelVersion(weights=b"", bias=candidate.bias, threshold=candidate.threshold,
@@ -112,14 +113,23 @@ def train(trigger: str = "command", *, max_false_holds: float = 0.02) -> RunResu
 
 def due() -> bool:
     """Whether the worker should train now: SPAM_RETRAIN_EVERY new decisions since the last
-    run, and at least SPAM_RETRAIN_MIN_SECONDS after it."""
+    run, and at least SPAM_RETRAIN_MIN_SECONDS after it. After an upgrade that changed the
+    features, the trained model cannot serve (the base model does): the first run on the new
+    features is due as soon as there are enough decisions, without waiting for new ones."""
     every = current_app.config["SPAM_RETRAIN_EVERY"]
     if every <= 0:
         return False
-    last = db.session.execute(sa.select(sa.func.max(SpamTrainingRun.started_at))).scalar()
-    if last is not None and utcnow() - last < timedelta(seconds=current_app.config["SPAM_RETRAIN_MIN_SECONDS"]):
+    last = db.session.execute(sa.select(SpamTrainingRun).order_by(SpamTrainingRun.id.desc()).limit(1)).scalar()
+    if last is not None and utcnow() - last.started_at < timedelta(
+            seconds=current_app.config["SPAM_RETRAIN_MIN_SECONDS"]):
         return False
-    return spam_filter.decisions_since(last) >= every
+    if spam_filter.outdated_model_in_place() and not _ran_on_these_features(last):
+        return spam_filter.decisions_since(None) >= MIN_DECISIONS
+    return spam_filter.decisions_since(last.started_at if last else None) >= every
+
+
+def _ran_on_these_features(run: SpamTrainingRun | None) -> bool:
+    return run is not None and (run.metrics or {}).get("feature_version") == FEATURE_VERSION
 
 
 def train_if_due() -> RunResult | None:

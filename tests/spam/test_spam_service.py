@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from service.extensions import db
 from service.models import Comment, ModerationEvent, Site, SpamModelVersion, SpamTrainingRun
+from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel, base_model
 from service.services.moderation import spam_filter
 from service.services.moderation.status import change_status
@@ -183,6 +184,39 @@ def test_the_worker_trains_after_enough_decisions_at_most_once_an_interval(make_
             _decide(make_comment(site, status="pending", body=f"more {i}"), "approved")
         assert not retrain.due()  # within the hour after the last run
         assert retrain.train_if_due() is None
+        db.session.remove()
+
+
+def test_a_model_trained_on_older_features_gives_way_to_the_base_model_until_the_next_training(make_app):
+    """After an upgrade that changed the features, a stored model's weights name pieces of text
+    no comment has any more: the shipped base model serves, `spam status` says why, and the
+    worker retrains without waiting for SPAM_RETRAIN_EVERY new decisions."""
+    app = make_app(SPAM_RETRAIN_EVERY=50, SPAM_RETRAIN_MIN_SECONDS=0)
+    with app.app_context():
+        site = make_site()
+        assert not retrain.due()
+        for i in range(retrain.MIN_DECISIONS):
+            _decide(make_comment(site, status="pending", body=f"note {_word(i)}"), "spam" if i % 2 else "approved")
+        assert not retrain.due()  # 10 decisions: a current model waits for 50
+        row = SpamModelVersion(weights=b"", bias=0.0, threshold=0.5, n_decisions=10, metrics={})
+        db.session.add(row)
+        db.session.flush()
+        row.weights = SpamModel({"w:zebra": 9.0}, 0.0, 0.5, row.id, feature_version=FEATURE_VERSION - 1).to_bytes()
+        db.session.commit()
+        spam_filter.forget_current()
+
+        assert spam_filter.current_version() == row.id
+        assert spam_filter.current_model().version == 0 and spam_filter.outdated_model_in_place()
+        status = app.test_cli_runner().invoke(args=["spam", "status"]).output
+        assert f"model {row.id} was trained on features this release no longer computes" in status
+        assert "version: 0 (shipped base model)" in status
+
+        assert retrain.due()
+        result = retrain.train_if_due()
+        run = db.session.get(SpamTrainingRun, result.run_id)
+        assert run.trigger == "worker" and run.metrics["feature_version"] == FEATURE_VERSION
+        assert result.accepted == (spam_filter.current_version() != row.id)
+        assert not retrain.due()  # one run on these features; the next waits for new decisions
         db.session.remove()
 
 

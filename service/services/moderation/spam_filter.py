@@ -9,6 +9,7 @@ imports numpy, scipy or scikit-learn: training lives in `service.spam`.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Lock
@@ -18,9 +19,11 @@ from flask import current_app
 
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, utcnow
+from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel, base_model
 from service.services.comments import read_cache
 
+log = logging.getLogger(__name__)
 LABEL_STATUSES = ("approved", "spam")
 _LOCK = Lock()
 _VERSION = sa.select(sa.func.max(SpamModelVersion.id))
@@ -49,10 +52,31 @@ def current_model() -> SpamModel | None:
 
 
 def load_model(version: int) -> SpamModel | None:
+    """Model `version`, or the shipped base model for 0, for a missing row, or for a model
+    trained on features this release no longer computes (its weights would name pieces of text
+    no comment has any more): see `outdated_model_in_place`."""
     if not version:
         return base_model()
     blob = db.session.execute(sa.select(SpamModelVersion.weights).where(SpamModelVersion.id == version)).scalar()
-    return SpamModel.from_bytes(blob, version=version) if blob is not None else base_model()
+    if blob is None:
+        return base_model()
+    model = SpamModel.from_bytes(blob, version=version)
+    if model.feature_version != FEATURE_VERSION:
+        log.warning("Spam model %s was trained on features of version %s, this release computes version %s: "
+                    "the shipped base model serves until the next training run", version,
+                    model.feature_version, FEATURE_VERSION)
+        return base_model()
+    return model
+
+
+def outdated_model_in_place() -> bool:
+    """The newest trained model cannot serve (see `load_model`), so the base model does: the
+    worker retrains without waiting for new decisions."""
+    version = current_version()
+    if not version:
+        return False
+    model = current_model()
+    return model is None or model.version != version
 
 
 def forget_current() -> None:
