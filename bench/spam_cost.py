@@ -3,7 +3,7 @@ of a submission's CPU time, with the filter on and off, measured two ways: as th
 serves a submission (gunicorn's sync worker, HTTP on loopback), and the application's own work
 alone (the test client, in this process).
 
-    python bench/spam_cost.py          # a minute or two; `make bench` appends the same lines to its table
+    python bench/spam_cost.py          # under a minute; `make bench` appends the same lines to its table
     python bench/spam_cost.py --json   # the figures as one JSON object (what `make bench` reads)
 
 Targets: at most 3 MiB for the loaded model, at most 10% of the post scenario's cost for scoring.
