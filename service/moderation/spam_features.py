@@ -138,8 +138,8 @@ def _word_features(words: list[str], prefix: str) -> list[str]:
 
 def _piece_features(words: list[str]) -> list[str]:
     """Pieces of the words joined by single spaces: of CHAR_SIZES characters within a word
-    (" ch", "chec", "heck "), and of CROSS_SIZES with a space inside, not only at an end
-    ("k ou", "ck out"). A size in both lists is simply every piece of the text."""
+    (" ch", "chec", "eck "), and of CROSS_SIZES with a space inside, not only at an end
+    ("k out", "ck out"). A size in both lists is simply every piece of the text."""
     text = " " + " ".join(words) + " "
     last = len(text)
     feats = []
