@@ -27,8 +27,8 @@ def status() -> None:
         raise click.ClickException("No spam model: neither a trained one nor the shipped base model.")
     if model.version != version:
         click.echo(f"model {version} was trained on features this release no longer computes: the shipped base "
-                   f"model serves until the next training run (the worker starts one without waiting for new "
-                   f"decisions; `flask --app wsgi spam train` runs one now)")
+                   f"model serves until the next training run (the worker starts one as soon as there are enough "
+                   f"moderator decisions, without waiting for new ones; `flask --app wsgi spam train` runs one now)")
         version = model.version
     meta = model.meta
     row = db.session.get(SpamModelVersion, version) if version else None
