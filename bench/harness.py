@@ -11,6 +11,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -21,6 +22,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "wrk_scenario.lua"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def check_loopback(url: str) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -106,7 +105,7 @@ def served_post_times(env: dict, log: Path) -> dict:
     with the benchmark's flags, HTTP on loopback, filter on and off. The worker's CPU time comes
     from the kernel's count for its process (nanoseconds), read once the worker is idle again
     after each answer, so a request's teardown counts for it and not for the next one."""
-    port = _free_port()
+    port = harness.free_port()
     argv = harness.gunicorn_argv(Path(sys.executable).parent, "wsgi:app", port, 1, log, _empty_config(log))
     server = harness.Server("spam-cost", argv, {**env, "RATELIMIT_ENABLED": "false", "SERVICE_ENV": "production"},
                             ROOT, log, port)
@@ -122,12 +121,6 @@ def served_post_times(env: dict, log: Path) -> dict:
     finally:
         server.stop()
     return {"served_ms_off": 1000 * typical_mean(times["off"]), "served_ms_on": 1000 * typical_mean(times["on"])}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _empty_config(log: Path) -> Path:

@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import harness
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -48,12 +49,6 @@ IP_HASH_KEY = "two-hosts-ip-key"
 POLICY = {"mode": "post", "rate_per_minute": 10_000, "rate_per_hour": 100_000, "repeat_window_minutes": 0,
           "min_fill_seconds": 0, "hold_shouting": False}
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(method: str, url: str, payload=None, headers: dict | None = None, timeout: float = 30.0):
@@ -82,7 +77,7 @@ def post(base: str, body: str, email: str | None = None, article: str = "two-hos
 
 class OwnRedis:
     def __init__(self, directory: Path) -> None:
-        self.port = free_port()
+        self.port = harness.free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.directory = directory
         self.process: subprocess.Popen | None = None
@@ -114,7 +109,7 @@ class Host:
 
     def __init__(self, name: str, env: dict, logs: Path, workers: int = 2) -> None:
         self.name, self.env, self.logs, self.workers = name, env, logs, workers
-        self.port = free_port()
+        self.port = harness.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
