@@ -7,7 +7,9 @@ plural entry exactly the CLDR categories of its language (a test checks both).
 
 A value is a string, or, for text that depends on a number `{n}`, an object keyed by CLDR
 plural category (`zero`, `one`, `two`, `few`, `many`, `other`): Babel's rules pick the form on
-the server, `Intl.PluralRules` in the browser. Placeholders are `{name}` style.
+the server, `Intl.PluralRules` in the browser. Placeholders are `{name}` style. Plural rules,
+direction and date formats come from the small table of locale_data.py, not from Babel's whole
+data for the language.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import json
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from babel import Locale
-from babel.dates import format_date, format_time
+from babel.plural import PluralRule
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
+
+from service.embed.locale_data import TABLE, tokens
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
 DEFAULT_LANGUAGE = "en"
@@ -47,18 +51,36 @@ def catalogue_json(lang: str) -> Markup:
     return htmlsafe_json_dumps(catalogue(lang))
 
 
+class LanguageForms(NamedTuple):
+    plural: PluralRule
+    rtl: bool
+    date: list[tuple[str, str]]  # the medium date pattern's pieces (locale_data.tokens)
+    time: list[tuple[str, str]]  # the short time pattern's
+    datetime: str  # "{1}, {0}": date, time
+    months: list[str]  # abbreviated, as in a date
+    periods: list[str]  # am, pm
+
+
 @lru_cache(maxsize=None)
-def locale(lang: str) -> Locale:
-    return Locale.parse(lang if lang in languages() else DEFAULT_LANGUAGE)
+def _table() -> dict[str, dict]:
+    with open(TABLE, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def forms(lang: str) -> LanguageForms:
+    entry = _table()[lang if lang in languages() else DEFAULT_LANGUAGE]
+    return LanguageForms(PluralRule(entry["plural"]), entry["rtl"], tokens(entry["date"]), tokens(entry["time"]),
+                         entry["datetime"], entry["months"], entry["periods"])
 
 
 def plural_categories(lang: str) -> frozenset[str]:
     """The CLDR categories a number can fall into in this language ("other" always)."""
-    return frozenset(locale(lang).plural_form.tags) | {"other"}
+    return frozenset(forms(lang).plural.tags) | {"other"}
 
 
 def direction(lang: str) -> str:
-    return "rtl" if locale(lang).character_order == "right-to-left" else "ltr"
+    return "rtl" if forms(lang).rtl else "ltr"
 
 
 @lru_cache(maxsize=None)
@@ -86,11 +108,39 @@ def format_datetime_text(iso: str, lang: str) -> str:
     """A comment's time as the language writes it (medium date, short time), in UTC: the page's
     script rewrites it in the reader's own time zone."""
     moment = datetime.fromisoformat(iso)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    loc = locale(lang)
-    time_text = format_time(moment, "short", tzinfo=timezone.utc, locale=loc)
-    return loc.datetime_formats["medium"].format(time_text, format_date(moment, "medium", locale=loc)) + " UTC"
+    moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    lang_forms = forms(lang)
+    date_text = _format(moment, lang_forms.date, lang_forms)
+    time_text = _format(moment, lang_forms.time, lang_forms)
+    return lang_forms.datetime.format(time_text, date_text) + " UTC"
+
+
+def _format(moment: datetime, pieces: list[tuple[str, str]], lang_forms: LanguageForms) -> str:
+    out = []
+    for kind, value in pieces:
+        out.append(value if kind == "text" else _field(moment, value, lang_forms))
+    return "".join(out)
+
+
+def _field(moment: datetime, field: str, lang_forms: LanguageForms) -> str:
+    """One CLDR date field (the ones locale_data.FIELDS lists)."""
+    width = len(field)
+    match field[0]:
+        case "y":
+            return str(moment.year)
+        case "M":
+            return lang_forms.months[moment.month - 1] if width == 3 else f"{moment.month:0{width}d}"
+        case "d":
+            return f"{moment.day:0{width}d}"
+        case "H":
+            return f"{moment.hour:0{width}d}"
+        case "h":
+            return f"{moment.hour % 12 or 12:0{width}d}"
+        case "m":
+            return f"{moment.minute:02d}"
+        case "a":
+            return lang_forms.periods[moment.hour >= 12]
+    raise ValueError(f"date field {field!r} is not supported")
 
 
 class Messages:
@@ -113,7 +163,7 @@ class Messages:
 
     def _text(self, value: str | dict[str, str], n) -> str:
         if isinstance(value, dict):
-            form = locale(self.lang).plural_form(n) if isinstance(n, int) else "other"
+            form = forms(self.lang).plural(n) if isinstance(n, int) else "other"
             return value.get(form, value["other"])
         return value
 
