@@ -147,4 +147,4 @@ def _embed(site: str, args: MultiDict, environ) -> Answer | None:
     html = embed_views.cached_plain_page(page, etag)
     if html is None:
         return None
-    return Answer("200 OK", [("Content-Type", "text/html; charset=utf-8"), *headers], html.encode())
+    return Answer("200 OK", [("Content-Type", "text/html; charset=utf-8"), *headers], html)

@@ -155,8 +155,10 @@ def render_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order
     `base_query` (article, lang, order, theme) is what its reply and page links keep."""
     cache_key = ("embed-thread", site.id, site.settings["reply_depth"], site.options, article.id, article.created,
                  key, lang, order, page, tuple(sorted(base_query.items())))
-    return read_cache.rendering(cache_key, article.version, lambda: _build_thread(
-        site, article, key, lang, order, page, base_query))
+    # Kept as UTF-8 (see read_cache._weight): decoded only when a page is built around it.
+    html = read_cache.rendering(cache_key, article.version, lambda: _build_thread(
+        site, article, key, lang, order, page, base_query).encode())
+    return Markup(html.decode())
 
 
 def _build_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order: str, page: int,

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import OrderedDict
 from threading import Lock
@@ -27,11 +28,18 @@ from flask import current_app
 T = TypeVar("T")
 
 
+_EMPTY_STR = sys.getsizeof("")
+
+
 def _weight(value) -> int:
-    """Roughly the memory an entry holds: its text, or 1 for small values."""
+    """Roughly the memory an entry holds: the bytes of its text, or 1 for small values. A str
+    with one character beyond Latin-1 (an arrow, a curly quote, an emoji in a comment) stores
+    every character in two or four bytes, so its length alone would undercount it."""
     if isinstance(value, tuple):
         return sum(map(_weight, value))
-    return len(value) if isinstance(value, (str, bytes)) else 1
+    if isinstance(value, str):
+        return sys.getsizeof(value) - _EMPTY_STR
+    return len(value) if isinstance(value, bytes) else 1
 
 
 class LRU:
