@@ -253,8 +253,8 @@ def describe(feature: str) -> str:
             return f"e-mail at {value}"
         case "n":
             return f"the name '{value}'"
-        case "nlinks":
-            return "no links" if value == "0" else f"{value} link{'s' if value != '1' else ''}"
+        case "nlinks":  # links to how many sites (3: three or more)
+            return {"0": "no links", "1": "a link", "2": "links to two sites"}.get(value, "links to three or more sites")
         case "handle":
             return f"a {value} contact"
         case "len":

@@ -18,7 +18,15 @@ from .spam_features import FEATURE_VERSION, describe, is_piece
 
 FORMAT = "spam-model/1"
 # The features a reason names: readable ones first; a piece of a word only when nothing else weighs.
-_READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", "has:phone", "has:email", "style:")
+_READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", "has:", "nlinks:", "name:", "style:")
+# Words that weigh in the score but tell a moderator nothing: function words, and the syntax of a
+# link (the link itself is named by its host, its TLD and the count of links). Single characters
+# are left out too. They still count; a reason just names something more telling instead.
+_NOT_EVIDENCE = frozenset(
+    "a an and or but the to of in on at by for from with as is are was be been it its this that these those "
+    "i me my mine we us our you your he him his she her they them their if so do does did have has had can "
+    "will would just not no all any some up out there here what who how when http https www com net org html "
+    "php".split())
 
 
 # Below this many features a comment counts as if it had this many: a few words say little, and
@@ -81,7 +89,7 @@ class SpamModel:
     def probability(self, features) -> float:
         return sigmoid(self.margin(features))
 
-    def score(self, features, top: int = 4) -> Score:
+    def score(self, features, top: int = 5) -> Score:
         get = self.weights.get
         weighed = [(w, f) for f in features if (w := get(f))]
         value = sigmoid(self.bias + math.fsum([w for w, _ in weighed]) * feature_scale(features))
@@ -111,12 +119,30 @@ class SpamModel:
 
 
 def _top_features(weighed: list[tuple[float, str]], top: int) -> tuple[str, ...]:
+    """The heaviest features a moderator can read as evidence; a two-word phrase stands for its
+    two words ('check out', not 'check' and 'out' as well)."""
     pushing = sorted((pair for pair in weighed if pair[0] > 0), key=lambda pair: (-pair[0], pair[1]))
-    readable = [f for w, f in pushing if f.startswith(_READABLE)]
-    chosen = readable[:top]
+    chosen: list[str] = []
+    covered: set[str] = set()  # the words of the phrases already chosen
+    for _, feature in pushing:
+        if len(chosen) == top:
+            break
+        if not _is_evidence(feature) or feature in covered:
+            continue
+        if feature.startswith("w:") and " " in feature:
+            words = {"w:" + word for word in feature[2:].split(" ")}
+            covered |= words
+            chosen = [f for f in chosen if f not in words]  # the phrase stands for its words
+        chosen.append(feature)
     if len(chosen) < 3:
         chosen += [f for w, f in pushing if is_piece(f) and f not in chosen][:3 - len(chosen)]
     return tuple(chosen)
+
+
+def _is_evidence(feature: str) -> bool:
+    if feature.startswith("w:"):
+        return any(len(word) > 1 and word not in _NOT_EVIDENCE for word in feature[2:].split(" "))
+    return feature.startswith(_READABLE) and feature != "nlinks:0"
 
 
 BASE_MODEL = Path(__file__).with_name("spam_base_model.json.gz")

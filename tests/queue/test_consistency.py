@@ -1,5 +1,5 @@
 """What the pages say agrees with what the rules do: the embed form's name box takes what the
-policy accepts, a reason names its match once, an empty queue offers no bulk actions, and the
+policy accepts, a reason names its match once (the spam filter's in words, not codes), an empty queue offers no bulk actions, and the
 login error sits in the login form."""
 
 from __future__ import annotations
@@ -32,6 +32,18 @@ def test_a_disposable_email_reason_names_the_domain_once_in_the_queue(as_user, w
         reasons = reasons[:reasons.index("</ul>")]
         assert reasons.count("mailinator.com") == 1
         assert '<span class="matched">(cheap)</span>' in reasons  # a match the message does not name stays
+
+
+def test_a_spam_score_reason_shows_its_words_not_the_feature_codes(as_user, world):
+    make_comment(world.blog, "post-1", status="pending", author="Sam",
+                 reasons=[{"code": "spam_score", "verdict": "hold",
+                           "message": "Looks like spam (0.97): a link, 'check out', a website",
+                           "matched": ["nlinks:1", "w:check out", "has:website"]}])
+    page = as_user("admin@example.org").get("/moderate/").get_data(as_text=True)
+    reasons = page[page.index('<ul class="reasons">'):]
+    reasons = reasons[:reasons.index("</ul>")]
+    assert "Looks like spam (0.97): a link, &#39;check out&#39;, a website" in reasons
+    assert "w:check out" not in reasons and "nlinks:1" not in reasons and 'class="matched"' not in reasons
 
 
 def test_an_empty_queue_offers_no_bulk_buttons(as_user, held):

@@ -185,6 +185,18 @@ def test_score_names_the_heaviest_readable_features():
     assert score.message().startswith(f"Looks like spam ({score.value:.2f}): 'casino', a link to .xyz, 'best'")
 
 
+def test_a_reason_names_evidence_not_filler_words():
+    """Function words and the syntax of a link weigh without telling a moderator anything; a
+    phrase stands for its words; the count of links and the website field are evidence."""
+    model = _model(**{"w:http": 5.0, "w:my": 4.5, "w:check": 4.0, "nlinks:1": 3.5, "w:check out": 3.0,
+                      "w:out": 2.5, "has:website": 2.0, "w:subscribe": 1.0})
+    feats = spam_features("check out my channel http://x.example subscribe", website="https://y.example",
+                          links=("http://x.example",))
+    score = model.score(feats)
+    assert score.top == ("nlinks:1", "w:check out", "has:website", "w:subscribe")
+    assert score.message().endswith(": a link, 'check out', a website, 'subscribe'")
+
+
 def test_spam_score_only_ever_holds():
     model = _model(w__casino=50.0)
     draft = Draft(body="casino casino casino", author="x")
