@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from service.extensions import db
@@ -34,7 +35,7 @@ def status() -> None:
     row = db.session.get(SpamModelVersion, version) if version else None
     click.echo(f"version: {version}{' (shipped base model)' if not version else ''}")
     click.echo(f"trained at: {row.trained_at.isoformat(timespec='seconds') if row else 'shipped with the package'}")
-    click.echo(f"moderator decisions: {row.n_decisions if row else 0}")
+    click.echo(f"trained on moderator decisions: {row.n_decisions if row else 0}")
     click.echo(f"examples: {meta.get('examples')} ({meta.get('spam')} spam)")
     click.echo(f"threshold: {model.threshold:.4f}")
     table = meta.get("thresholds") or {}
@@ -48,7 +49,18 @@ def status() -> None:
     if last is not None:
         click.echo(f"last training run: {last.started_at.isoformat(timespec='seconds')} "
                    f"({'accepted' if last.accepted else 'not accepted'}): {last.reason}")
-    click.echo(f"decisions since: {spam_filter.decisions_since(last.started_at if last else None)}")
+    new = spam_filter.decisions_since(last.started_at if last else None)
+    every = current_app.config["SPAM_RETRAIN_EVERY"]
+    when = (f"the worker retrains at {every}, at most once every {_duration(current_app.config['SPAM_RETRAIN_MIN_SECONDS'])}"
+            if every > 0 else "the worker does not retrain: SPAM_RETRAIN_EVERY is 0")
+    click.echo(f"new moderator decisions since {'the last training run' if last else 'the start'}: {new} ({when})")
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return "hour" if hours == 1 else f"{hours} hours"
+    return f"{seconds} seconds"
 
 
 @group.command("train")
@@ -72,13 +84,22 @@ def evaluate(file: Path) -> None:
     """Run every row of FILE (CSV: CONTENT, CLASS, optional AUTHOR, WEBSITE, EMAIL, PAGE_URL)
     through a submission's decision with the default policy and the model in service; prints
     recall and false holds."""
-    from service.spam.data import read_csv
+    from service.spam.data import blog_examples, corpus, read_csv
 
     try:
         examples = read_csv(file)
     except (ValueError, UnicodeDecodeError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     model = spam_filter.current_model()
+    if model is not None:
+        click.echo(f"model: version {model.version}{' (shipped base model)' if not model.version else ''}, "
+                   f"threshold {model.threshold_for(DEFAULT_POLICY.spam_max_false_holds):.4f}")
+    shipped = {e.body for rows in corpus().values() for e in rows} | {e.body for e in blog_examples()}
+    seen = sum(e.body in shipped for e in examples)
+    if seen:
+        click.echo(f"note: {seen} of these {len(examples)} rows are in the data every model is trained on "
+                   f"(service/spam/data/): the figures below say how it fits them, not how it judges comments "
+                   f"it has not seen (`make eval` measures that, across sources)")
     held = {True: 0, False: 0}
     total = {True: 0, False: 0}
     for example in examples:

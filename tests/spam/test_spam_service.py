@@ -225,11 +225,15 @@ def test_spam_status_and_train_commands(app, runner):
     assert out.exit_code == 0, out.output
     assert "version: 0 (shipped base model)" in out.output
     assert "threshold: " in out.output and "cross-validated: recall=" in out.output
+    assert "trained on moderator decisions: 0" in out.output
+    assert ("new moderator decisions since the start: 0 (the worker retrains at 50, at most once every hour)"
+            in out.output)
     base = base_model()
     assert f"0.02 -> {base.threshold:.4f}" in out.output and f"0.1 -> {base.threshold_for(0.1):.4f}" in out.output
     out = runner.invoke(args=["spam", "train"])
     assert out.exit_code == 0 and "moderator decisions; at least" in out.output
-    assert "last training run:" in runner.invoke(args=["spam", "status"]).output
+    after = runner.invoke(args=["spam", "status"]).output
+    assert "last training run:" in after and "new moderator decisions since the last training run: 0" in after
 
 
 def test_spam_evaluate_runs_every_row_through_a_submission(app, runner, tmp_path):
@@ -244,6 +248,17 @@ def test_spam_evaluate_runs_every_row_through_a_submission(app, runner, tmp_path
     out = runner.invoke(args=["spam", "evaluate", str(path)])
     assert out.exit_code == 0, out.output
     assert out.output.strip().splitlines()[-1] == "recall=1.0000 false_holds=0.0000"
+    assert out.output.startswith(f"model: version 0 (shipped base model), threshold {base_model().threshold:.4f}\n")
+    assert "note:" not in out.output  # none of these rows is training data
+
+
+def test_spam_evaluate_says_when_the_rows_are_training_data(app, runner):
+    from service.spam.data import CORPUS_FILES, DATA
+
+    out = runner.invoke(args=["spam", "evaluate", str(DATA / CORPUS_FILES[0])])
+    assert out.exit_code == 0, out.output
+    assert "note: 350 of these 350 rows are in the data every model is trained on" in out.output
+    assert out.output.strip().splitlines()[-1].startswith("recall=")
 
 
 @pytest.mark.parametrize(("content", "message"), [
