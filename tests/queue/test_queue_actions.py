@@ -163,3 +163,16 @@ def test_overview_draws_decisions_per_day_and_top_rules(as_user, world, held):
         assert f'class="{label}"' in html
     assert "<code>banned_word</code>" in html and "<code>suspect_word</code>" in html
     assert '<span class="big">1</span> waiting for review' in html
+
+
+def test_overview_tells_the_rules_first_decisions_from_the_moderators_later_ones(as_user, world, held):
+    other = make_comment(world.blog, "post-1", status="pending", body="A fair question, held by mistake.")
+    client = as_user("mod@example.org")
+    for comment, status in ((held, "rejected"), (held, "pending"), (held, "spam"), (other, "approved")):
+        response = client.post(f"/moderate/comments/{comment.id}/status", data={"status": status}, headers=FETCH)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    html = client.get("/moderate/sites/blog/").get_data(as_text=True)
+    assert '<span class="big">2</span> held on arrival in 30 days' in html  # what the rules decided stays
+    assert '<span class="big">0</span> spam on arrival in 30 days' in html
+    # rejected, put back and then marked as spam, the first comment counts once, as what it became
+    assert "moderators approved 1, rejected 0 and marked 1 as spam." in " ".join(html.split())

@@ -1,8 +1,9 @@
-"""A site at a glance: what the rules decided per day over the last 30 days, how long the
-queues are, and which rules fire most.
+"""A site at a glance: what the rules decided per day over the last 30 days, what the
+moderators decided since, how long the queues are, and which rules fire most.
 
-Decisions are read from the events the rules wrote for new comments (actor "rules", no
-previous status), so later moderator actions do not rewrite history.
+The rules' decisions are read from the events they wrote for new comments (actor "rules", no
+previous status), so later moderator actions do not rewrite history; those actions are counted
+apart, from the moderators' own events.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Overview:
     queue: dict[str, int]
     top_rules: list[tuple[str, int]]
     spam_filter: spam_filter.FilterSummary | None = None  # what the learned filter held, and what became of it
+    by_moderators: dict[str, int] | None = None  # status -> comments moderators moved to it in the period
 
     @property
     def totals(self) -> dict[str, int]:
@@ -56,7 +58,8 @@ def site_overview(actor: Actor, slug: str, *, today: date | None = None) -> Over
     first = today - timedelta(days=DAYS - 1)
     since = datetime.combine(first, datetime.min.time(), tzinfo=timezone.utc)
     return Overview(site=site, days=_per_day(site.id, first, since), queue=_queue_sizes(site),
-                    top_rules=_top_rules(site.id, since), spam_filter=spam_filter.summary(site.id, DAYS))
+                    top_rules=_top_rules(site.id, since), spam_filter=spam_filter.summary(site.id, DAYS),
+                    by_moderators=_moderator_decisions(site.id, since))
 
 
 def _day_expr():
@@ -86,6 +89,22 @@ def _per_day(site_id: int, first: date, since: datetime) -> list[DayCount]:
         if key in table and status in labels:
             table[key][labels[status]] += count
     return [DayCount(d, counts) for d, counts in sorted(table.items())]
+
+
+def _moderator_decisions(site_id: int, since: datetime) -> dict[str, int]:
+    """Comments moderators approved, rejected or marked as spam in the period, each counted once,
+    by the last status a moderator gave it (an action undone, or changed, counts as what it became)."""
+    last = (sa.select(sa.func.max(ModerationEvent.id))
+            .where(ModerationEvent.site_id == site_id, ModerationEvent.created_at >= since,
+                   ModerationEvent.actor == "moderator", ModerationEvent.action == "status",
+                   ModerationEvent.from_status.is_not(None))
+            .group_by(ModerationEvent.comment_id))
+    rows = db.session.execute(
+        sa.select(ModerationEvent.to_status, sa.func.count())
+        .where(ModerationEvent.id.in_(last)).group_by(ModerationEvent.to_status)
+    ).all()
+    found = {status: int(count) for status, count in rows}
+    return {status: found.get(status, 0) for status in ("approved", "rejected", "spam")}
 
 
 def _queue_sizes(site: Site) -> dict[str, int]:
