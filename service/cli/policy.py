@@ -67,7 +67,8 @@ def backtest_(site: str, file: str) -> None:
     """Re-evaluate SITE's stored comments under the policy in FILE.json; change nothing."""
     target = _site(site)
     report = backtest(target, _validated(_read_policy_file(file)))
-    click.echo(f"{report.total} comments evaluated, {report.changed} would change status.")
+    click.echo(f"{report.total} comments evaluated, {report.changed} would change status "
+               f"(status now -> what this policy decides).")
     for (old, new), n in sorted(report.moves.items()):
         marker = "  " if old == new else "->"
         click.echo(f"  {old:>9} {marker} {new:<9} {n}")
@@ -76,7 +77,7 @@ def backtest_(site: str, file: str) -> None:
     for (old, new), items in sorted(report.examples.items()):
         click.echo(f"Examples {old} -> {new}:")
         for comment_id, excerpt, reasons in items:
-            click.echo(f"  #{comment_id} {excerpt!r}: {'; '.join(reasons)}")
+            click.echo(f"  #{comment_id} {excerpt!r}" + (f": {'; '.join(reasons)}" if reasons else " (no rule objects)"))
 
 
 @moderation_group.command("dry-run")

@@ -62,10 +62,27 @@ def test_backtest_reports_changes_without_modifying_anything(runner, tmp_path):
     proposed.write_text(json.dumps({"banned_words": ["casino"]}))
     result = runner.invoke(args=["moderation", "backtest", "blog", str(proposed)])
     assert result.exit_code == 0, result.output
-    assert "2 comments evaluated, 1 would change status." in result.output
+    assert "2 comments evaluated, 1 would change status (status now -> what this policy decides)." in result.output
     assert "approved -> rejected  1" in result.output
     statuses = db.session.execute(sa.select(Comment.status)).scalars().all()
     assert all(s.value == "approved" for s in statuses)
+
+
+def test_backtest_judges_spam_a_moderator_marked_but_not_spam_caught_on_arrival(runner, tmp_path):
+    from service.services.moderation.status import change_status
+
+    site = make_site()
+    marked = make_comment(site, body="Great deals on watches at my shop")
+    change_status(marked, "spam", site_id=site.id, actor="moderator")
+    db.session.commit()
+    make_comment(site, status="spam", body="Caught by the honeypot")  # the rules' own spam, on arrival
+    proposed = tmp_path / "p.json"
+    proposed.write_text(json.dumps({"spam_filter": False}))
+    result = runner.invoke(args=["moderation", "backtest", "blog", str(proposed)])
+    assert result.exit_code == 0, result.output
+    assert "1 comments evaluated, 1 would change status" in result.output
+    assert "spam -> approved  1" in result.output
+    assert f"  #{marked.id} 'Great deals on watches at my shop' (no rule objects)" in result.output
 
 
 def test_dry_run_shows_the_verdict(runner):

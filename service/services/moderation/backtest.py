@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import Article, Comment, CommentStatus, Site
+from service.models import Article, Comment, CommentStatus, ModerationEvent, Site
 from service.moderation import engine
 from service.moderation.policy import Policy
 from service.moderation.sanitize import render_body
@@ -33,11 +33,15 @@ class BacktestReport:
 
 
 def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: int | None = None) -> BacktestReport:
-    """Re-run the rules over every comment the rules once decided; modifies nothing.
+    """Re-run the rules over the site's stored comments and compare what they decide with each
+    comment's status now, moderators' decisions included (a comment a moderator released that
+    the policy would hold shows as approved -> pending); modifies nothing.
 
-    Deleted and spam comments are left out (spam is mostly honeypot catches, whose evidence
-    is not kept), and so are facts that only existed at submission time (fill time, rate,
-    repeat): the text, links, author and blocks are judged again.
+    Spam a moderator marked is judged too: whether a policy lets it through is what a site
+    owner wants to know. Left out: deleted comments, and comments the rules put in spam on
+    arrival (honeypot catches, whose evidence is not kept), as are facts that only existed at
+    submission time (fill time, rate, repeat): the text, links, author and blocks are judged
+    again.
     """
     report = BacktestReport()
     blocks = _blocks(site)
@@ -48,8 +52,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: in
             sa.select(Comment.id, Comment.body, Comment.author, Comment.email, Comment.website, Comment.ip_hash,
                       Comment.status, Comment.created_at, Article.url)
             .join(Article, Article.id == Comment.article_id)
-            .where(Article.site_id == site.id, Comment.id > last_id,
-                   Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REJECTED]))
+            .where(Article.site_id == site.id, Comment.id > last_id, _judged())
             .order_by(Comment.id)
             .limit(BATCH)
         ).all()
@@ -70,14 +73,20 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: in
         last_id = rows[-1].id
 
 
-_JUDGED = (CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REJECTED)
+def _judged():
+    """The comments a backtest judges again (see `backtest`)."""
+    spam_on_arrival = sa.exists().where(
+        ModerationEvent.comment_id == Comment.id, ModerationEvent.actor == "rules",
+        ModerationEvent.from_status.is_(None), ModerationEvent.to_status == CommentStatus.SPAM.value)
+    return sa.or_(Comment.status.in_([CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REJECTED]),
+                  sa.and_(Comment.status == CommentStatus.SPAM, ~spam_on_arrival))
 
 
 def _first_of_last(site: Site, n: int) -> int:
     """The id from which the site's last `n` judged comments run (1 when it has fewer)."""
     first = db.session.execute(
         sa.select(Comment.id).join(Article, Article.id == Comment.article_id)
-        .where(Article.site_id == site.id, Comment.status.in_(_JUDGED))
+        .where(Article.site_id == site.id, _judged())
         .order_by(Comment.id.desc()).offset(n - 1).limit(1)
     ).scalar_one_or_none()
     return first or 1
