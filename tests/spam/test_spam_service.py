@@ -160,6 +160,20 @@ def test_every_process_follows_the_model_version(app, make_app):
         assert model.version == version and model.weights == {"w:zebra": 9.0}
 
 
+def test_a_moderators_latest_move_decides_the_label_an_undo_included(app):
+    site = make_site()
+    undone, turned, reversed_ = (make_comment(site, status="pending", body=f"text {i}") for i in range(3))
+    _decide(undone, "approved")
+    _decide(undone, "pending")  # the queue's undo: back where it was
+    _decide(turned, "approved")
+    _decide(turned, "spam")
+    _decide(reversed_, "spam")
+    _decide(reversed_, "rejected")  # off-topic after all: no label
+    labels = [(label.comment_id, label.spam) for label in spam_filter.collect_labels()]
+    assert labels == [(turned.id, True)]
+    assert spam_filter.decisions_since(None) == 1
+
+
 def test_imported_spam_counts_as_a_label(app):
     site = make_site()
     comment = make_comment(site, status="spam", body="imported spam")

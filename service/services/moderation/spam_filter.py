@@ -98,17 +98,24 @@ class Label:
 
 
 def _moderator_decisions(since: datetime | None = None) -> sa.Select:
-    query = (sa.select(ModerationEvent.comment_id, sa.func.max(ModerationEvent.id).label("last"))
-             .where(ModerationEvent.actor == "moderator", ModerationEvent.action == "status",
-                    ModerationEvent.to_status.in_(LABEL_STATUSES)))
+    """(comment_id, last): the status event that labels each comment, the latest a moderator
+    wrote for it, when that event approved it or marked it spam. A later move of any kind
+    replaces an earlier one: an approval undone (back to pending) or turned into a rejection
+    is no label any more."""
+    latest = (sa.select(sa.func.max(ModerationEvent.id).label("last"))
+              .where(ModerationEvent.actor == "moderator", ModerationEvent.action == "status")
+              .group_by(ModerationEvent.comment_id)).subquery()
+    query = (sa.select(ModerationEvent.comment_id, ModerationEvent.id.label("last"))
+             .join(latest, latest.c.last == ModerationEvent.id)
+             .where(ModerationEvent.to_status.in_(LABEL_STATUSES)))
     if since is not None:
         query = query.where(ModerationEvent.created_at > since)
-    return query.group_by(ModerationEvent.comment_id)
+    return query
 
 
 def collect_labels() -> list[Label]:
-    """Every comment a moderator approved (legitimate) or marked spam (spam), their latest such
-    decision counting, plus imported comments stored as spam. A rejection says off-topic or
+    """Every comment a moderator approved (legitimate) or marked spam (spam) by their latest
+    decision on it, plus imported comments stored as spam. A rejection says off-topic or
     rude, not spam, and is no label. The label is the moderation event `change_status` writes
     in the moderator's own transaction, whichever page, API call or bulk action made it."""
     last = _moderator_decisions().subquery()
