@@ -176,3 +176,16 @@ def test_overview_tells_the_rules_first_decisions_from_the_moderators_later_ones
     assert '<span class="big">0</span> spam on arrival in 30 days' in html
     # rejected, put back and then marked as spam, the first comment counts once, as what it became
     assert "moderators approved 1, rejected 0 and marked 1 as spam." in " ".join(html.split())
+
+
+def test_a_comment_sent_back_to_review_keeps_the_reasons_the_rules_gave(as_user, world, held):
+    client = as_user("mod@example.org")
+    for status in ("approved", "pending"):  # approved, then undone
+        response = client.post(f"/moderate/comments/{held.id}/status", data={"status": status}, headers=FETCH)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    for page in (client.get("/moderate/?tab=pending"), client.get(f"/moderate/comments/{held.id}")):
+        assert "<code>suspect_word</code> Contains a suspect word." in page.get_data(as_text=True)
+    approved = client.post(f"/moderate/comments/{held.id}/status", data={"status": "approved"}, headers=FETCH)
+    assert approved.status_code == 200
+    listing = client.get("/moderate/?tab=approved").get_data(as_text=True)
+    assert "Mallory" in listing and "<code>suspect_word</code>" not in listing  # approved: no hold to explain

@@ -40,7 +40,9 @@ def events_for_comment(comment_id: int) -> list[EventView]:
 
 
 def latest_reasons(comment_ids) -> dict[int, list]:
-    """The reasons of each comment's latest status-setting event: why it is where it is."""
+    """The reasons of each comment's latest status-setting event: why it is where it is. A
+    comment a moderator sent back to review (an undo, "back to review") keeps the reasons the
+    rules last gave it: the moderator's move says nothing about what to look at."""
     ids = list(comment_ids)
     if not ids:
         return {}
@@ -48,9 +50,20 @@ def latest_reasons(comment_ids) -> dict[int, list]:
               .where(ModerationEvent.comment_id.in_(ids), ModerationEvent.action == "status")
               .group_by(ModerationEvent.comment_id))
     rows = db.session.execute(
-        sa.select(ModerationEvent.comment_id, ModerationEvent.reasons).where(ModerationEvent.id.in_(latest))
+        sa.select(ModerationEvent.comment_id, ModerationEvent.reasons, ModerationEvent.actor, ModerationEvent.to_status)
+        .where(ModerationEvent.id.in_(latest))
     ).all()
-    return {comment_id: reasons or [] for comment_id, reasons in rows}
+    found = {comment_id: reasons or [] for comment_id, reasons, _, _ in rows}
+    returned = [comment_id for comment_id, reasons, actor, to_status in rows
+                if not reasons and actor == "moderator" and to_status == "pending"]
+    if returned:
+        for comment_id, reasons in db.session.execute(
+                sa.select(ModerationEvent.comment_id, ModerationEvent.reasons)
+                .where(ModerationEvent.comment_id.in_(returned), ModerationEvent.actor == "rules")
+                .order_by(ModerationEvent.id.desc())):
+            if reasons and not found[comment_id]:
+                found[comment_id] = reasons
+    return found
 
 
 def event_log(actor: Actor, site_id: int | None = None, moderator_id: int | None = None,
