@@ -184,3 +184,29 @@ def test_a_blog_the_site_does_not_list_cannot_frame_the_page(page, live_server, 
     assert "frame-ancestors 'self' https://blog.example" in framed.value.headers["content-security-policy"]
     page.wait_for_timeout(500)  # time enough for a frame that was allowed to draw its content
     assert page.frame_locator("iframe").locator("#comments").count() == 0
+
+
+def test_an_edit_a_rule_holds_leaves_the_thread_and_says_so(page, live_server, app):
+    make_site("blog", policy={**FAST_POLICY, "suspect_words": ["crypto"]})
+    page.goto(live_server.url + "/embed/blog?article=/post")
+    page.get_by_label("Comment", exact=True).fill("A fine first thought.")
+    page.get_by_label("Name").fill("Ada")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator("#status")).to_have_text("Your comment is published.")
+    expect(page.locator("h1")).to_have_text("Comments (1)")
+    mine = page.locator("#thread li.comment")
+    mine.get_by_role("button", name="Edit").click()
+    mine.locator("textarea").fill("A fine first thought about crypto.")
+    mine.get_by_role("button", name="Save").click()
+    expect(page.locator("#status")).to_have_text("Your comment is awaiting moderation.")
+    expect(mine).to_have_class(re.compile(r"\bpending\b"))
+    expect(mine.locator(".badge")).to_have_text("Awaiting moderation")
+    expect(mine.locator("a.reply")).to_have_count(0)
+    expect(page.locator("h1")).to_have_text("Comments (0)")
+
+    page.reload()  # still shown to its author, as held
+    held = page.locator("li.comment.pending")
+    expect(held).to_contain_text("A fine first thought about crypto.")
+    expect(held.locator(".badge")).to_have_text("Awaiting moderation")
+    expect(page.locator("h1")).to_have_text("Comments (0)")
+    assert page.dialogs == []

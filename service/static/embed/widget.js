@@ -216,12 +216,23 @@
         body.innerHTML = r.body.body_html; /* sanitized by the service */
         body.hidden = false;
         if (!box.querySelector(".edited")) box.querySelector(".meta time").after(el("span", "edited", "(" + M.edited + ")"));
+        /* a rule may hold the new text: it leaves the public thread until a moderator approves it */
+        var held = r.body.status === "pending" && !li.classList.contains("pending");
         entry.body = area.value;
         entry.body_html = r.body.body_html;
         entry.edited = true;
+        entry.status = r.body.status;
         remember(entry);
         ed.remove();
-        say("saved");
+        if (held) {
+          li.classList.add("pending");
+          box.querySelector(".meta").appendChild(el("span", "badge", M.awaiting));
+          body.after(el("p", "note", M.awaiting_note));
+          var replyLink = box.querySelector(".actions .reply");
+          if (replyLink) replyLink.remove();
+          setCount(-1);
+        }
+        say(held ? "pending" : "saved");
         postHeight();
       }, function () { save.disabled = false; say("error"); });
     });
