@@ -77,7 +77,7 @@ def backtest_(site: str, file: str) -> None:
     for (old, new), items in sorted(report.examples.items()):
         click.echo(f"Examples {old} -> {new}:")
         for comment_id, excerpt, reasons in items:
-            click.echo(f"  #{comment_id} {excerpt!r}" + (f": {'; '.join(reasons)}" if reasons else " (no rule objects)"))
+            click.echo(f"  #{comment_id} {excerpt!r}" + (f": {' '.join(reasons)}" if reasons else " (no rule objects)"))
 
 
 @moderation_group.command("dry-run")

@@ -93,7 +93,7 @@ class SpamModel:
         get = self.weights.get
         weighed = [(w, f) for f in features if (w := get(f))]
         value = sigmoid(self.bias + math.fsum([w for w, _ in weighed]) * feature_scale(features))
-        return Score(value, _top_features(weighed, top))
+        return Score(value, _top_features(weighed, top, features))
 
     def to_dict(self) -> dict:
         return {"format": FORMAT, "version": self.version, "feature_version": self.feature_version,
@@ -118,16 +118,17 @@ class SpamModel:
         return cls.from_dict(json.loads(gzip.decompress(blob)), version)
 
 
-def _top_features(weighed: list[tuple[float, str]], top: int) -> tuple[str, ...]:
+def _top_features(weighed: list[tuple[float, str]], top: int, features=frozenset()) -> tuple[str, ...]:
     """The heaviest features a moderator can read as evidence; a two-word phrase stands for its
-    two words ('check out', not 'check' and 'out' as well)."""
+    two words ('check out', not 'check' and 'out' as well), and a link's TLD is named once, as
+    the link's ('a link to .xyz', not 'xyz' too)."""
     pushing = sorted((pair for pair in weighed if pair[0] > 0), key=lambda pair: (-pair[0], pair[1]))
     chosen: list[str] = []
     covered: set[str] = set()  # the words of the phrases already chosen
     for _, feature in pushing:
         if len(chosen) == top:
             break
-        if not _is_evidence(feature) or feature in covered:
+        if not _is_evidence(feature) or feature in covered or "tld:" + feature[2:] in features:
             continue
         if feature.startswith("w:") and " " in feature:
             words = {"w:" + word for word in feature[2:].split(" ")}
@@ -141,7 +142,8 @@ def _top_features(weighed: list[tuple[float, str]], top: int) -> tuple[str, ...]
 
 def _is_evidence(feature: str) -> bool:
     if feature.startswith("w:"):
-        return any(len(word) > 1 and word not in _NOT_EVIDENCE for word in feature[2:].split(" "))
+        return any(len(word) > 1 and not word.isdigit() and word not in _NOT_EVIDENCE
+                   for word in feature[2:].split(" "))
     return feature.startswith(_READABLE) and feature != "nlinks:0"
 
 

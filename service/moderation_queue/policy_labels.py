@@ -57,7 +57,8 @@ LABELS: dict[str, Label] = {
     "disposable_domains": Label("Spam filter", "More throwaway email domains",
                                 "Added to the shipped list of disposable mail services, one per line."),
     "hold_shouting": Label("Spam filter", "Hold shouting",
-                           "Hold text that is mostly capitals or floods one character."),
+                           "Hold text that is mostly capitals or floods one character when it also has a link, "
+                           "a website or contact details (alone, they only weigh in the learned filter)."),
     "hold_contact_details": Label("Spam filter", "Hold contact details from new authors",
                                   "Phone numbers, messenger handles and email addresses in a first comment "
                                   "send it to review."),

@@ -8,6 +8,7 @@ import secrets
 from flask import get_template_attribute, render_template, request, url_for
 from markupsafe import Markup
 
+from service.errors import Unprocessable
 from service.models import MAX_ID
 from service.moderation_queue.blueprint import actor, bp, done, form_error
 from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm
@@ -98,11 +99,19 @@ def bulk_status():
     form = BulkForm()
     if not form.validate_on_submit():
         raise form_error(form)
-    result = moderation_actions.bulk_moderate(actor(), form.id_list(), form.status.data)
-    message = f"{ACTION_LABELS[form.status.data]}: {len(result['updated'])} comments."
+    ids = form.id_list()
+    if not ids:
+        raise Unprocessable("Select at least one comment first.")
+    result = moderation_actions.bulk_moderate(actor(), ids, form.status.data)
+    message = f"{ACTION_LABELS[form.status.data]}: {_comments(len(result['updated']))}."
     if result["conflicts"] or result["not_found"]:
-        message += f" {len(result['conflicts']) + len(result['not_found'])} left as they were."
+        left = len(result["conflicts"]) + len(result["not_found"])
+        message += f" {left} left as {'it was' if left == 1 else 'they were'}."
     return done({"status": form.status.data, **result}, message)
+
+
+def _comments(n: int) -> str:
+    return f"{n} comment" if n == 1 else f"{n} comments"
 
 
 @bp.post("/comments/<int:comment_id>/edit")

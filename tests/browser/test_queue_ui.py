@@ -113,6 +113,25 @@ def test_bulk_approve_of_comments_selected_with_x(page, moderated, console_error
     assert console_errors == []
 
 
+def test_keys_still_work_after_a_box_is_ticked_by_hand(page, moderated, console_errors):
+    log_in(page, moderated)
+    page.click(f"#c{moderated.ids[1]} input.pick")  # focus is on the box now
+    assert page.text_content("#bulk-count") == "1 selected"
+    page.keyboard.press("j")  # from the ticked item to the next one
+    page.keyboard.press("x")
+    assert page.text_content("#bulk-count") == "2 selected"
+    assert page.is_checked(f"#c{moderated.ids[2]} input.pick")
+    assert console_errors == []
+
+
+def test_bulk_with_nothing_selected_says_so(page, moderated, console_errors):
+    log_in(page, moderated)
+    page.click('#bulk-form button[value="rejected"]')
+    page.wait_for_selector(".flash")
+    assert "Select at least one comment first." in page.text_content(".flashes")
+    assert [status_of(moderated, i) for i in moderated.ids] == ["pending"] * 4
+
+
 def test_block_the_author_from_an_item(page, moderated, console_errors):
     log_in(page, moderated)
     item = page.locator(f"#c{moderated.ids[0]}")

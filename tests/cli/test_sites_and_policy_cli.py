@@ -98,3 +98,13 @@ def test_articles_set_overrides_mode_and_closes(runner):
     assert result.exit_code == 0 and "/post/1: mode pre, closed." in result.output
     article = db.session.execute(sa.select(Article)).scalar_one()
     assert (article.mode, article.closed) == ("pre", True)
+
+
+def test_backtest_examples_are_cut_between_words(runner, tmp_path):
+    site = make_site()
+    make_comment(site, body="Play casino games tonight with all of your friends and family at the very best "
+                            "tables in town, https://casino.example/tables and more")
+    proposed = tmp_path / "p.json"
+    proposed.write_text(json.dumps({"banned_words": ["casino"]}))
+    out = runner.invoke(args=["moderation", "backtest", "blog", str(proposed)]).output
+    assert "'Play casino games tonight with all of your friends and family at the very best…'" in out

@@ -56,7 +56,7 @@ def test_the_page_shows_labels_help_and_defaults_in_groups(as_user):
     assert "faster than a person types" in hints["min_fill_seconds"][0]
     legends = re.findall(r'<fieldset class="policy-group"[^>]*>\s*<legend>([^<]+)</legend>', page)
     assert legends[:4] == ["Mode", "Words", "Links", "Limits"] and "Reports" in legends
-    assert 'id="backtest-button"' in page and "what this change would have done to the last 1,000 comments" in page
+    assert 'id="backtest-button"' in page and "what these values decide for the last 1,000 comments" in page
     assert 'class="dry-run"' in page
 
 

@@ -69,7 +69,7 @@ def test_bulk_approve_moves_the_selected_comments_and_skips_other_sites(as_user,
     statuses = {c.id: c.status for c in (held, mine, theirs) if db.session.refresh(c) is None}
     assert statuses == {held.id: CommentStatus.APPROVED, mine.id: CommentStatus.APPROVED,
                         theirs.id: CommentStatus.PENDING}
-    assert "Approved: 2 comments. 1 left as they were." in client.get("/moderate/").get_data(as_text=True)
+    assert "Approved: 2 comments. 1 left as it was." in client.get("/moderate/").get_data(as_text=True)
 
 
 def test_edit_is_sanitized_again_and_recorded(as_user, world, held):

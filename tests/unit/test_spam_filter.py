@@ -197,6 +197,12 @@ def test_a_reason_names_evidence_not_filler_words():
     assert score.message().endswith(": a link, 'check out', a website, 'subscribe'")
 
 
+def test_a_reason_names_a_links_tld_once_and_no_bare_numbers():
+    model = _model(**{"w:xyz": 5.0, "w:24": 4.0, "tld:xyz": 3.0, "w:pills": 2.0, "w:24 7": 1.5, "w:at": 1.0})
+    feats = spam_features("pills 24 7 at https://rx.xyz", links=("https://rx.xyz",))
+    assert model.score(feats).top == ("tld:xyz", "w:pills")  # "24 7": numbers, no word
+
+
 def test_spam_score_only_ever_holds():
     model = _model(w__casino=50.0)
     draft = Draft(body="casino casino casino", author="x")

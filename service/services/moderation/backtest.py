@@ -69,8 +69,17 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: in
             report.moves[move] += 1
             report.rules.update(r.code for r in decision.reasons)
             if old != decision.status and len(report.examples.setdefault(move, [])) < examples_per_move:
-                report.examples[move].append((row.id, row.body[:80], [r.message for r in decision.reasons]))
+                report.examples[move].append((row.id, _excerpt(row.body), [r.message for r in decision.reasons]))
         last_id = rows[-1].id
+
+
+def _excerpt(body: str, limit: int = 80) -> str:
+    """The start of a comment on one line, cut between words with an ellipsis when longer."""
+    flat = " ".join(body.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(".,;:") + "…"
 
 
 def _judged():

@@ -118,9 +118,12 @@
     if (help) { help.hidden = !help.hidden; }
   }
 
+  var NOT_TEXT = ["checkbox", "radio", "button", "submit", "reset"];
+
   function typing(target) {
     var tag = target && target.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+    if (tag === "INPUT") { return NOT_TEXT.indexOf(target.type) < 0; }  /* a ticked box still takes keys */
+    return tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
   }
 
   function onKey(event) {
@@ -159,7 +162,11 @@
     document.addEventListener("keydown", onKey);
     document.addEventListener("submit", onSubmit);
     document.addEventListener("change", function (event) {
-      if (event.target.matches && event.target.matches("input.pick")) { countSelected(); }
+      if (event.target.matches && event.target.matches("input.pick")) {
+        var ticked = items.indexOf(event.target.closest("li.item"));
+        if (ticked >= 0) { focusItem(ticked); }  /* the keys go on from the item ticked by hand */
+        countSelected();
+      }
     });
     var helpButton = document.getElementById("help-button");
     if (helpButton) { helpButton.addEventListener("click", toggleHelp); }
