@@ -86,12 +86,14 @@ def set_status(comment_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         raise form_error(form)
-    previous = moderation_actions.comment_for(actor(), comment_id)[0].status.value
+    before = moderation_actions.comment_for(actor(), comment_id)[0]
+    previous, keep = before.status.value, moderation_actions.is_keep(before, form.status.data)
     comment = moderation_actions.moderate_comment(actor(), comment_id, form.status.data, note=form.note.data or None,
                                                   expected_revision=form.revision.data)
     return done({"id": comment.id, "status": comment.status.value, "previous": previous,
                  "revision": comment.revision},
-                f"{ACTION_LABELS[comment.status.value]}: comment {comment.id}.")
+                f"Kept: comment {comment.id}; its reports are dismissed." if keep
+                else f"{ACTION_LABELS[comment.status.value]}: comment {comment.id}.")
 
 
 @bp.post("/comments/bulk")

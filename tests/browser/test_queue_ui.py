@@ -132,6 +132,25 @@ def test_bulk_with_nothing_selected_says_so(page, moderated, console_errors):
     assert [status_of(moderated, i) for i in moderated.ids] == ["pending"] * 4
 
 
+def test_a_keeps_a_reported_published_comment(page, moderated, console_errors):
+    with moderated.app.app_context():
+        site = db.session.execute(db.select(Comment)).scalars().first().article.site
+        reported = make_comment(site, "post-2", status="approved", author="Reported Rita", body="Fine words.")
+        reported.flag_count = 3
+        db.session.commit()
+        reported_id = reported.id
+    log_in(page, moderated)
+    page.goto(moderated.url + "/moderate/?tab=reported")
+    keyboard_ready(page)
+    page.keyboard.press("a")
+    page.wait_for_function("() => document.querySelector('#live') "
+                           "&& document.querySelector('#live').textContent.includes('Kept')")
+    with moderated.app.app_context():
+        comment = db.session.get(Comment, reported_id)
+        assert (comment.status.value, comment.flag_count) == ("approved", 0)
+    assert console_errors == []
+
+
 def test_block_the_author_from_an_item(page, moderated, console_errors):
     log_in(page, moderated)
     item = page.locator(f"#c{moderated.ids[0]}")

@@ -189,3 +189,42 @@ def test_a_comment_sent_back_to_review_keeps_the_reasons_the_rules_gave(as_user,
     assert approved.status_code == 200
     listing = client.get("/moderate/?tab=approved").get_data(as_text=True)
     assert "Mallory" in listing and "<code>suspect_word</code>" not in listing  # approved: no hold to explain
+
+
+def _reported(world, author: str, reports: int = 3):  # the default flags_to_review
+    comment = make_comment(world.blog, "post-1", status="approved", author=author)
+    comment.flag_count = reports
+    db.session.commit()
+    return comment
+
+
+def test_keep_dismisses_the_reports_on_a_published_comment(as_user, world):
+    kept = _reported(world, "Kept Karen")
+    client = as_user("mod@example.org")
+    reported = client.get("/moderate/?tab=reported").get_data(as_text=True)
+    item = reported[reported.index(f'id="c{kept.id}"'):]
+    assert 'value="approved" class="approve" data-key="a" title="Keep it published and dismiss the reports">Keep' \
+        in item[:item.index("</li>")]
+    response = client.post(f"/moderate/comments/{kept.id}/status", data={"status": "approved"}, headers=FETCH)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["status"] == "approved" and response.get_json()["previous"] == "approved"
+    db.session.refresh(kept)
+    assert (kept.status, kept.flag_count) == (CommentStatus.APPROVED, 0)
+    event = db.session.execute(db.select(ModerationEvent).where(ModerationEvent.comment_id == kept.id)
+                               .order_by(ModerationEvent.id.desc())).scalars().first()
+    assert (event.actor, event.from_status, event.to_status) == ("moderator", "approved", "approved")
+    assert event.reasons[0]["message"] == "Kept: 3 reader reports dismissed."
+    assert "Kept Karen" not in client.get("/moderate/?tab=reported").get_data(as_text=True)
+    again = client.post(f"/moderate/comments/{kept.id}/status", data={"status": "approved"}, headers=FETCH)
+    assert again.status_code == 409  # nothing left to keep: an ordinary approved comment
+
+
+def test_bulk_approve_keeps_reported_published_comments(as_user, world, held):
+    first, second = _reported(world, "First"), _reported(world, "Second", reports=1)
+    client = as_user("mod@example.org")
+    client.post("/moderate/comments/bulk", data={"ids": [str(first.id), str(second.id), str(held.id)],
+                                                 "status": "approved"})
+    assert "Approved: 3 comments." in client.get("/moderate/").get_data(as_text=True)
+    for comment in (first, second, held):
+        db.session.refresh(comment)
+        assert (comment.status, comment.flag_count) == (CommentStatus.APPROVED, 0)

@@ -4,6 +4,8 @@ Every status change goes through `status.change_status`, so the allowed moves, t
 counters and the audit event stay in one place. A moderator's decision also resolves the
 reader reports that were pending on the comment (its `flag_count` goes back to 0; the flag
 rows stay, so the same readers cannot report it again and the reports remain visible).
+Approving a published comment that readers reported is that decision too: it stays published
+and leaves the Reported queue ("Keep"), recorded like any other.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sqlalchemy as sa
 from service.auth import Actor, require_site_access
 from service.errors import Conflict, NotFound, field_error
 from service.extensions import db
-from service.models import Article, Comment, utcnow
+from service.models import Article, Comment, CommentStatus, ModerationEvent, utcnow
 from service.moderation.sanitize import render_body
 from service.moderation.transitions import TransitionError, check_transition
 from service.services.moderation.status import bump_article, change_status, record_edit
@@ -35,12 +37,44 @@ def comment_for(actor: Actor, comment_id: int) -> tuple[Comment, int]:
     return comment, site_id
 
 
+def is_keep(comment: Comment, status: str) -> bool:
+    """Whether moving `comment` to `status` means keeping a reported comment published."""
+    return status == CommentStatus.APPROVED.value and comment.status == CommentStatus.APPROVED \
+        and comment.flag_count > 0
+
+
 def _decide(actor: Actor, comment: Comment, site_id: int, status: str, note: str | None,
             expected_revision: int | None = None) -> None:
+    if is_keep(comment, status):
+        _keep(actor, comment, site_id, note, expected_revision)
+        return
     change_status(comment, status, site_id=site_id, actor="moderator", moderator_id=actor.moderator_id,
                   note=note, expected_revision=expected_revision)
     db.session.execute(sa.update(Comment).where(Comment.id == comment.id, Comment.flag_count != 0)
                        .values(flag_count=0).execution_options(synchronize_session=False))
+
+
+def _keep(actor: Actor, comment: Comment, site_id: int, note: str | None, expected_revision: int | None) -> None:
+    """The reports on a published comment are dismissed; it stays as it is. Guarded by the
+    revision read, like a status change, so a concurrent decision wins once."""
+    reports = comment.flag_count
+    revision = comment.revision if expected_revision is None else expected_revision
+    result = db.session.execute(
+        sa.update(Comment)
+        .where(Comment.id == comment.id, Comment.revision == revision, Comment.status == CommentStatus.APPROVED,
+               Comment.flag_count > 0)
+        .values(flag_count=0, revision=Comment.revision + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Someone else changed this comment first; reload to see its current state.")
+    message = f"Kept: {reports} reader report{'s' if reports != 1 else ''} dismissed."
+    db.session.add(ModerationEvent(
+        comment_id=comment.id, site_id=site_id, actor="moderator", moderator_id=actor.moderator_id,
+        from_status=CommentStatus.APPROVED.value, to_status=CommentStatus.APPROVED.value, note=note,
+        reasons=[{"code": "reports_dismissed", "verdict": "approve", "message": message, "matched": []}]))
+    db.session.expire(comment)
 
 
 def moderate_comment(actor: Actor, comment_id: int, status: str, *, note: str | None = None,
@@ -96,7 +130,8 @@ def _bulk_once(actor: Actor, ids: list[int], status: str, note: str | None) -> d
             continue
         comment, site_id = found[comment_id]
         try:
-            check_transition(comment.status.value, status)
+            if not is_keep(comment, status):
+                check_transition(comment.status.value, status)
         except TransitionError as exc:
             conflicts.append({"id": comment_id, "message": str(exc)})
             continue

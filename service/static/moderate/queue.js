@@ -73,7 +73,9 @@
     options = options || {};
     if (!item || item.classList.contains("busy")) { return; }
     var previous = item.dataset.status;
-    if (previous === status) { return; }
+    /* approving a published comment readers reported keeps it and dismisses the reports */
+    var keep = previous === status && status === "approved" && item.dataset.reported === "1";
+    if (previous === status && !keep) { return; }
     var fields = { status: status };
     if (!options.undo && item.dataset.revision) { fields.revision = item.dataset.revision; }
     item.classList.add("busy");
@@ -83,6 +85,11 @@
       if (options.undo) {
         lastAction = null;
         announce("Undone: comment #" + data.id + " is " + data.status + " again.");
+      } else if (keep) {
+        item.dataset.reported = "";
+        lastAction = null;  /* the reports are dismissed for good */
+        announce("Kept: comment #" + data.id + "; its reports are dismissed.");
+        if (items.indexOf(item) === current) { focusItem(current + 1); }
       } else {
         lastAction = { item: item, previous: data.previous };
         announce(LABELS[data.status] + ": comment #" + data.id + ". Press u to undo.");
