@@ -16,6 +16,7 @@ from service.extensions import csrf
 from service.schemas.moderation import (BlockCreateSchema, BlockListSchema, BlockQuerySchema, BlockSchema,
                                         DryRunResultSchema, DryRunSchema, PolicyInputSchema, PolicySchema)
 from service.services.moderation import blocks, policies
+from service.services.administration import site_admin
 from service.services.administration.sites import get_site
 
 blp = Blueprint("moderation_sites", __name__, url_prefix="/api/v1/moderation/sites",
@@ -83,7 +84,7 @@ class SitePolicy(MethodView):
         """Replace the site's policy (administrators only). Keys left out take their defaults."""
         actor, site_row = moderated_site(site)
         require_admin(actor)
-        return {"policy": policies.set_policy(site_row, data)}
+        return {"policy": site_admin.save_policy(actor, site_row, data)}
 
 
 @blp.route("/<string:site>/dry-run")

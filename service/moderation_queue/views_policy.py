@@ -13,6 +13,7 @@ from service.moderation_queue.blueprint import actor, bp, form_error
 from service.moderation_queue.forms import DryRunForm, PlainForm, policy_from_form
 from service.services.moderation import policies
 from service.services.moderation.backtest import backtest_proposal
+from service.services.administration import site_admin
 from service.services.administration.sites import get_site
 
 BACKTEST_LAST = 1000
@@ -40,11 +41,12 @@ def policy_page(slug: str):
 @bp.post("/sites/<slug>/policy")
 def save_policy(slug: str):
     site = _site(slug)
-    require_admin(actor())
+    who = actor()
+    require_admin(who)
     data, errors = policy_from_form(request.form, policies.get_policy(site))
     if not errors:
         try:
-            policies.set_policy(site, data)
+            site_admin.save_policy(who, site, data)
         except Unprocessable as exc:
             errors = (exc.errors or {}).get("json", {"_schema": [exc.description]})
     if errors:

@@ -111,3 +111,23 @@ def test_backtest_reads_only_the_last_n_comments(app, world):
     assert report.total == 3
     assert sorted(i for examples in report.examples.values() for i, _, _ in examples) == ids[-3:]
     assert backtest(world.blog, policy).total == 5
+
+
+def test_a_saved_policy_and_a_block_added_and_lifted_are_in_the_sites_changes(as_user, world, held):
+    from service.models import AdminEvent, Block
+
+    admin = as_user("admin@example.org")
+    response = admin.post("/moderate/sites/blog/policy",
+                          data=_form({"mode": "pre", "max_links": "5", "suspect_words": "cheap\nfree"}))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert admin.post(f"/moderate/comments/{held.id}/block", data={"kinds": "email"}).status_code == 302
+    block = db.session.execute(sa.select(Block)).scalar_one()
+    assert admin.post(f"/moderate/sites/blog/blocks/{block.id}/delete").status_code == 302
+    changes = db.session.execute(sa.select(AdminEvent.action, AdminEvent.detail, AdminEvent.actor)
+                                 .where(AdminEvent.site_id == world.blog.id).order_by(AdminEvent.id)).all()
+    assert [(action, actor) for action, _, actor in changes] == [
+        ("policy.saved", "admin@example.org"), ("block.added", "admin@example.org"),
+        ("block.lifted", "admin@example.org")]
+    assert changes[0].detail["changed"] == ["max_links", "suspect_words"]
+    assert changes[1].detail["kind"] == "email" and changes[1].detail["id"] == block.id
+    assert "mallory" not in str(changes[1].detail) + str(changes[2].detail)  # what was blocked stays in the block

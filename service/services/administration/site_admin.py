@@ -121,6 +121,15 @@ def configure_widget(actor, site: Site, changes: dict, reset_theme: bool, featur
     return _audited(actor, site, "site.widget", detail, change)
 
 
+def save_policy(actor, site: Site, data: dict) -> dict:
+    """Replace the site's moderation policy (see `policies.set_policy`), recording which keys
+    changed (their names: a word list can be long, and the policy page shows the values)."""
+    before = policies.get_policy(site)
+    after = policies.dump_policy(policies.validate_policy(data))
+    changed = sorted(key for key in after if after[key] != before.get(key))
+    return _audited(actor, site, "policy.saved", {"changed": changed}, lambda: policies.set_policy(site, data))
+
+
 def add_webhook(actor, site: Site, url: str, events_: list[str], secret: str | None):
     return _audited(actor, site, "webhook.added", {"url": url, "events": list(events_)},
                     lambda: webhooks.create_webhook(site, url, events_, secret or None))

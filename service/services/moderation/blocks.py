@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from service.auth import Actor, require_site_access
 from service.errors import NotFound, field_error
 from service.extensions import db
-from service.models import Block, Site, utcnow
+from service.models import AdminEvent, Block, Site, utcnow
 from service.moderation.sanitize import clean_text
 from service.security import hash_ip
 from service.services.moderation.decisions import forget_blocks
@@ -71,7 +71,17 @@ def _add(actor: Actor, site_id: int, kind: str, value: str, expires_at, note, co
                   note=(clean_text(note)[:500] or None) if note else None, created_by=actor.moderator_id,
                   comment_id=comment_id)
     db.session.add(block)
+    db.session.flush()
+    _audit(actor, site_id, "block.added", block, expires_at=expires_at.isoformat() if expires_at else None,
+           comment_id=comment_id)
     return block
+
+
+def _audit(actor: Actor, site_id: int, action: str, block: Block, **detail) -> None:
+    """The site's change log names the block by id and kind, not by what it blocks: an erasure
+    of that address or name must not have to look for it in the log."""
+    db.session.add(AdminEvent(site_id=site_id, moderator_id=actor.moderator_id, actor=actor.label, action=action,
+                              detail={"id": block.id, "kind": block.kind, **detail}))
 
 
 def create_block(actor: Actor, site: Site, kind: str, value: str, expires_at: datetime | None = None,
@@ -120,6 +130,7 @@ def delete_block(actor: Actor, site: Site, block_id: int) -> None:
     block = db.session.get(Block, block_id)
     if block is None or block.site_id != site.id:
         raise NotFound(f"No block {block_id} on this site.")
+    _audit(actor, site.id, "block.lifted", block)
     db.session.delete(block)
     db.session.commit()
     forget_blocks(site.id)
