@@ -26,16 +26,41 @@ MAX_REPLY_DEPTH = 6
 
 _HEX = r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})"
 _FUNC = r"(?:rgb|rgba|hsl|hsla)\(\s*[0-9.%,\s/deg]{1,60}\)"
-_NAMED = r"[a-zA-Z]{3,20}"
-COLOUR = re.compile(rf"^(?:{_HEX}|{_FUNC}|{_NAMED})$")
+# CSS's named colours (Color Level 4) and the two keywords a theme can sensibly use: any other
+# word is refused, where a browser would silently ignore it and the theme would not apply.
+CSS_COLOUR_NAMES = frozenset("""
+aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown
+burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue darkcyan
+darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange darkorchid
+darkred darksalmon darkseagreen darkslateblue darkslategray darkslategrey darkturquoise darkviolet
+deeppink deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia gainsboro
+ghostwhite gold goldenrod gray green greenyellow grey honeydew hotpink indianred indigo ivory khaki
+lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan lightgoldenrodyellow
+lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen lightskyblue lightslategray
+lightslategrey lightsteelblue lightyellow lime limegreen linen magenta maroon mediumaquamarine
+mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue mediumspringgreen mediumturquoise
+mediumvioletred midnightblue mintcream mistyrose moccasin navajowhite navy oldlace olive olivedrab
+orange orangered orchid palegoldenrod palegreen paleturquoise palevioletred papayawhip peachpuff peru
+pink plum powderblue purple rebeccapurple red rosybrown royalblue saddlebrown salmon sandybrown
+seagreen seashell sienna silver skyblue slateblue slategray slategrey snow springgreen steelblue tan
+teal thistle tomato turquoise violet wheat white whitesmoke yellow yellowgreen transparent currentcolor
+""".split())
+_COLOUR_FORM = re.compile(rf"^(?:{_HEX}|{_FUNC})$")
+
+
+def is_colour(value: str) -> bool:
+    """`#hex`, `rgb()`/`hsl()` or one of CSS's colour names."""
+    return bool(_COLOUR_FORM.match(value)) or value.lower() in CSS_COLOUR_NAMES
+
 LENGTH = re.compile(r"^(?:0|\d{1,3}(?:\.\d{1,3})?(?:px|rem|em|%))$")
 _FAMILY = r"""(?:[\w .-]{1,60}|"[\w .-]{1,60}"|'[\w .-]{1,60}')"""
 FONT = re.compile(rf"^{_FAMILY}(?:,\s*{_FAMILY}){{0,11}}$")
 
-# The custom properties a theme may set, and the kind of value each takes.
+# The custom properties a theme may set, and the check of the value each takes.
 THEME_PROPERTIES = {
-    "accent": COLOUR, "fg": COLOUR, "bg": COLOUR, "muted": COLOUR, "line": COLOUR, "surface": COLOUR,
-    "radius": LENGTH, "font-size": LENGTH, "max-width": LENGTH, "font": FONT,
+    "accent": is_colour, "fg": is_colour, "bg": is_colour, "muted": is_colour, "line": is_colour,
+    "surface": is_colour, "radius": LENGTH.match, "font-size": LENGTH.match, "max-width": LENGTH.match,
+    "font": FONT.match,
 }
 # What embed.js reads from the host element's computed style.
 HOST_PROPERTIES = ("fg", "bg", "accent", "font")
@@ -44,8 +69,8 @@ THEME_KEYS = tuple(THEME_PROPERTIES) + tuple(f"dark-{name}" for name in THEME_PR
 
 def valid_theme_value(name: str, value: object) -> bool:
     prop = name[5:] if name.startswith("dark-") else name
-    pattern = THEME_PROPERTIES.get(prop)
-    return pattern is not None and isinstance(value, str) and bool(pattern.match(value.strip()))
+    check = THEME_PROPERTIES.get(prop)
+    return check is not None and isinstance(value, str) and bool(check(value.strip()))
 
 
 def clean_theme(theme: Mapping | None) -> dict[str, str]:

@@ -126,7 +126,10 @@ def test_sites_configure_sets_validated_widget_settings(app, runner):
     from service.services.administration.sites import get_site
     assert get_site("blog").settings == {"language": "de", "order": "newest", "reply_depth": 2,
                                          "theme": {"accent": "#c00", "dark-bg": "#000"}}
-    bad = runner.invoke(args=["sites", "configure", "blog", "--theme", "accent=red;}body{"])
-    assert bad.exit_code != 0
-    assert "Not an allowed property or value: accent" in bad.output
+    for value in ("red;}body{", "banana"):  # a word must be one of CSS's colour names
+        bad = runner.invoke(args=["sites", "configure", "blog", "--theme", f"accent={value}"])
+        assert bad.exit_code != 0
+        assert "Not an allowed property or value: accent" in bad.output
     assert json.dumps(get_site("blog").settings["theme"]) == '{"accent": "#c00", "dark-bg": "#000"}'
+    assert runner.invoke(args=["sites", "configure", "blog", "--theme", "bg=RebeccaPurple"]).exit_code == 0
+    assert get_site("blog").settings["theme"]["bg"] == "RebeccaPurple"
