@@ -172,9 +172,10 @@ def _build_thread(site: SiteRow, article: ArticleRow, key: str, lang: str, order
 
 
 def _reader(site: SiteRow, base_query: dict) -> dict:
-    """What every comment's votes form needs: the site's option and where the form posts."""
+    """What every comment's votes and report forms need: the site's option and where they post."""
     return {"votes": site.options.votes,
-            "vote_action": url_for("embed_votes.vote", site=site.slug, **base_query)}
+            "vote_action": url_for("embed_votes.vote", site=site.slug, **base_query),
+            "report_action": url_for("embed_reports.report", site=site.slug, **base_query)}
 
 
 def own_pending(article: ArticleRow, ids: list[int], key: str, avatars: str = "identicon") -> list[dict]:

@@ -21,7 +21,8 @@ class EmbedQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     reply = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(load_default=None, validate=validate.OneOf(
-        ["approved", "pending", "subscribed", "voted", "unvoted", "vote_refused"]))
+        ["approved", "pending", "subscribed", "voted", "unvoted", "vote_refused", "reported", "report_again",
+         "report_refused"]))
     voted = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     own = fields.String(load_default=None, validate=validate.Length(max=200))
     title = fields.String(load_default=None, validate=validate.Length(max=300))

@@ -1,5 +1,5 @@
-"""Reader features in Chromium: votes (with and without JavaScript), the top order, avatars
-served by the service alone, the feed, and pinned comments first."""
+"""Reader features in Chromium: votes (with and without JavaScript), reports, the top order,
+avatars served by the service alone, the feed, and pinned comments first."""
 
 from __future__ import annotations
 
@@ -165,9 +165,35 @@ def test_votes_badges_and_avatars_pass_axe(browser, live_server, app, scheme):
         page.locator("button.vote-like").nth(1).click()
         expect(page.locator("button.vote-like").nth(1)).to_have_attribute("aria-pressed", "true")
         expect(page.locator(".badge-moderator")).to_have_count(1)
+        page.locator("details.report summary").first.click()  # the open report form is checked too
+        expect(page.locator("details.report").first.get_by_role("radio", name="Abusive")).to_be_visible()
         response = Axe().run(page, options={"resultTypes": ["violations"], "iframes": False}).response
         blocking = [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in response["violations"]
                     if v["impact"] in {"serious", "critical"}]
         assert blocking == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_reader_reports_a_comment_from_the_widget(browser, live_server, app, javascript):
+    from service.models import Flag
+
+    site = make_site("blog", policy=FAST_POLICY)
+    rude = make_comment(site, "/post", body="Something rude")
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/embed/blog?article=/post")
+        item = page.locator(f"#comment-{rude.id}")
+        item.get_by_text("Report", exact=True).click()
+        item.get_by_role("radio", name="Abusive").check()
+        item.get_by_role("button", name="Send report").click()
+        expect(page.locator("#status")).to_have_text("Thank you: a moderator will look at this comment.")
+        flags = db.session.execute(db.select(Flag.comment_id, Flag.reason)).all()
+        assert [tuple(f) for f in flags] == [(rude.id, "abusive")]
+        page.locator(f"#comment-{rude.id}").get_by_text("Report", exact=True).click()
+        page.locator(f"#comment-{rude.id}").get_by_role("button", name="Send report").click()
+        expect(page.locator("#status")).to_have_text("You have reported this comment already.")
     finally:
         context.close()
