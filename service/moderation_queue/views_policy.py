@@ -72,10 +72,24 @@ def backtest_policy(slug: str):
 
 @bp.post("/sites/<slug>/policy/dry-run")
 def dry_run(slug: str):
+    """The pasted comment judged by the form's values (an administrator's page sends them, saved
+    or not, and gets them back); a moderator's page sends none, and the saved policy judges."""
     site = _site(slug)
     form = DryRunForm()
     if not form.validate_on_submit():
         raise form_error(form)
     draft = {"author": form.author.data or "Reader", "email": form.email.data or None,
              "website": form.website.data or None, "body": form.body.data}
-    return _render(site, dry_form=form, verdict=policies.dry_run(site, draft))
+    if not actor().is_admin or "mode" not in request.form:
+        return _render(site, dry_form=form, verdict=policies.dry_run(site, draft))
+    saved = policies.get_policy(site)
+    data, errors = policy_from_form(request.form, saved)
+    verdict = None
+    if not errors:
+        try:
+            verdict = policies.dry_run(site, draft, policies.validate_policy(data))
+        except Unprocessable as exc:
+            errors = (exc.errors or {}).get("json", {"_schema": [exc.description]})
+    values = {**saved, **data}
+    return _render(site, values=values if values != saved else None, errors=errors, dry_form=form, verdict=verdict,
+                   status=422 if errors else 200)

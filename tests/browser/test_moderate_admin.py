@@ -169,6 +169,20 @@ def test_the_policy_page_backtests_a_change_before_saving_it(page, moderated, co
     assert console_errors == []
 
 
+def test_the_dry_run_tries_unsaved_values_and_keeps_them(page, moderated, console_errors):  # noqa: F811
+    log_in(page, moderated.url)
+    page.goto(moderated.url + "/moderate/sites/blog/policy")
+    page.get_by_label("Suspect words").fill("sunglasses")
+    page.locator("section.dry-run").get_by_label("Comment").fill("Cheap sunglasses here")
+    page.locator("section.dry-run").get_by_role("button", name="Try it").click()
+    expect(page.locator("#verdict")).to_contain_text("suspect_word")
+    expect(page.get_by_label("Suspect words")).to_have_value("sunglasses")  # still there, not saved
+    expect(page.locator(".flash.warning")).to_have_text("These values are not saved yet.")
+    with moderated.app.app_context():
+        assert "suspect_words" not in db.session.execute(db.select(Site).filter_by(slug="blog")).scalar_one().policy
+    assert console_errors == []
+
+
 CREDENTIALS = re.compile(r"email: (\S+)\n\s*password: (\S+)")
 
 

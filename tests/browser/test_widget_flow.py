@@ -116,6 +116,9 @@ def test_reply_edit_and_delete_of_ones_own_comment(page, live_server, app):
     reply = page.locator(f"#comment-{parent.id} ol.replies > li.comment")
     expect(reply).to_contain_text("A reply in place.")
     expect(page.locator(f"#comment-{parent.id} > article button.edit")).to_have_count(0)  # not mine
+    expect(page.locator(f"#comment-{parent.id} > article details.report")).to_have_count(1)
+    expect(reply.locator("details.report")).to_have_count(0)  # nobody reports or votes on their own
+    expect(reply.locator("form.votes")).to_have_count(0)
     reply.get_by_role("button", name="Edit").click()
     editor = reply.locator("textarea")
     expect(editor).to_have_value("A reply in *place*.")

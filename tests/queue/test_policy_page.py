@@ -131,3 +131,31 @@ def test_a_saved_policy_and_a_block_added_and_lifted_are_in_the_sites_changes(as
     assert changes[0].detail["changed"] == ["max_links", "suspect_words"]
     assert changes[1].detail["kind"] == "email" and changes[1].detail["id"] == block.id
     assert "mallory" not in str(changes[1].detail) + str(changes[2].detail)  # what was blocked stays in the block
+
+
+def test_an_administrators_dry_run_judges_the_forms_unsaved_values_and_keeps_them(as_user, world):
+    admin = as_user("admin@example.org")
+    page = admin.get("/moderate/sites/blog/policy").get_data(as_text=True)
+    assert 'form="policy-form"' in page and "what the values on this page would decide, saved or not" in page
+    # the comment box belongs to the policy form: it must not stop Save or Backtest when empty
+    box = page[page.index('<textarea form="policy-form"'):]
+    assert " required" not in box[:box.index(">")]
+    form = _form({"mode": "post", "suspect_words": "crypto", "body": "Easy crypto gains", "author": "Sam"})
+    response = admin.post("/moderate/sites/blog/policy/dry-run", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    html = unescape(response.get_data(as_text=True))
+    verdict = html[html.index('id="verdict"'):]
+    assert "<code>suspect_word</code>" in verdict[:verdict.index("</div>")]
+    assert ">crypto</textarea>" in html and "These values are not saved yet." in html
+    assert db.session.get(Site, world.blog.id).policy.get("suspect_words") is None  # nothing saved
+    saved = admin.post("/moderate/sites/blog/policy/dry-run",
+                       data=_form({"mode": "pre", "body": "Easy crypto gains"})).get_data(as_text=True)
+    assert "These values are not saved yet." not in saved and "pre_moderation" in saved
+
+
+def test_an_invalid_value_stops_the_dry_run_and_says_why(as_user, world):
+    admin = as_user("admin@example.org")
+    response = admin.post("/moderate/sites/blog/policy/dry-run", data=_form({"max_links": "many", "body": "Hi"}))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "The dry run did not run" in html and 'id="verdict"' not in html

@@ -43,8 +43,10 @@ PUBLIC = frozenset({
     # one-click unsubscribe from reply mail (RFC 8058): the signed token in the link is the credential
     "notifications.unsubscribe_form", "notifications.unsubscribe",
     # readers' votes (the reader is their author token or address), the no-script vote form,
-    # the public feeds and the identicons
-    "votes.CommentVote", "embed_votes.vote", "feeds.site_feed", "feeds.article_feed", "avatars.identicon",
+    # the widget's report form (a reader's report, like the flags API), the public feeds and the
+    # identicons
+    "votes.CommentVote", "embed_votes.vote", "embed_reports.report", "feeds.site_feed", "feeds.article_feed",
+    "avatars.identicon",
     # reader mail: thread subscriptions (always 202), address confirmation and thread unsubscribe
     # pages (the signed token in the link is the credential)
     "subscriptions.SiteSubscriptions", "reader_mail.subscribe_from_widget", "reader_mail.confirm_page",

@@ -69,9 +69,10 @@ def set_policy(site: Site, data: dict) -> dict:
     return full
 
 
-def dry_run(site: Site, draft: dict) -> dict:
-    """What the rules would decide for a draft comment; stores nothing."""
-    decision = decisions.evaluate_draft(site, site_policy(site), draft)
+def dry_run(site: Site, draft: dict, policy: Policy | None = None) -> dict:
+    """What the rules would decide for a draft comment under the site's policy (or `policy`, a
+    proposal not saved); stores nothing."""
+    decision = decisions.evaluate_draft(site, policy or site_policy(site), draft)
     return {"status": decision.status, "public_status": decision.public_status, "verdict": decision.verdict,
             "reasons": [reason_dict(r) for r in decision.reasons]}
 

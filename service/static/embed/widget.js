@@ -170,7 +170,11 @@
 
   function ownControls(entry) {
     var li = document.getElementById("comment-" + entry.id);
-    if (!li || !entry.token || Date.now() > Date.parse(entry.until)) return;
+    if (!li) return;
+    /* nobody votes on or reports their own comment: the service would refuse it */
+    var others = li.querySelectorAll(":scope > article .votes, :scope > article .report");
+    for (var k = 0; k < others.length; k++) others[k].remove();
+    if (!entry.token || Date.now() > Date.parse(entry.until)) return;
     var actions = li.querySelector(":scope > article .actions");
     if (!actions || actions.querySelector(".edit")) return;
     var del = button("delete danger", M["delete"], function () {
