@@ -120,6 +120,8 @@ def _headers(exc: HTTPException) -> dict:
 def handle_http_exception(exc: HTTPException):
     if exc.code is None:  # a routing redirect; let werkzeug answer it
         return exc
+    if exc.response is not None:  # an answer made for this case (a form's on_breach): werkzeug's convention
+        return exc.response
     if exc.code >= 500:
         db.session.rollback()
     if wants_json():

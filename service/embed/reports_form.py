@@ -11,7 +11,7 @@ from flask import Blueprint, redirect, request
 from service.api import cors
 from service.api.flags import FLAG_LIMIT
 from service.api.http import current_client
-from service.embed.views import Page
+from service.embed.views import Page, back_to_the_page
 from service.errors import ServiceError
 from service.extensions import csrf, db, limiter
 from service.models import Comment, id_from_text
@@ -23,7 +23,7 @@ bp = Blueprint("embed_reports", __name__)
 
 @bp.post("/embed/<string:site>/report")
 @csrf.exempt  # cookie-less like the comment form: the reader is their address
-@limiter.limit(FLAG_LIMIT)
+@limiter.limit(FLAG_LIMIT, on_breach=back_to_the_page)
 def report(site: str):
     page = Page(site)
     cors.require_allowed_origin(public_site(site))

@@ -22,7 +22,7 @@ class EmbedQuerySchema(Schema):
     reply = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     status = fields.String(load_default=None, validate=validate.OneOf(
         ["approved", "pending", "subscribed", "voted", "unvoted", "vote_refused", "reported", "report_again",
-         "report_refused"]))
+         "report_refused", "too_many"]))
     voted = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     own = fields.String(load_default=None, validate=validate.Length(max=200))
     title = fields.String(load_default=None, validate=validate.Length(max=300))

@@ -242,9 +242,23 @@ def form_data(page: Page) -> tuple[dict, dict]:
     return data, typed
 
 
+def back_to_the_page(_limit) -> Response:
+    """Flask-Limiter's `on_breach` for the page's small forms (votes, reports): a reader over the
+    limit goes back to the page with a status line, inside the frame, not to a bare 429 page
+    that may not be framed."""
+    page = Page(request.view_args["site"])
+    return redirect(page.url(status="too_many") + "#status", code=303)
+
+
+def _comment_form_over_limit(_limit) -> Response:
+    """The comment form over its limit: the page again, with what the reader typed."""
+    page = Page(request.view_args["site"])
+    return _render(page, status={"kind": "too_many"}, form=form_data(page)[1], code=429)
+
+
 @bp.post("/embed/<string:site>")
 @csrf.exempt
-@limiter.limit("20 per minute")
+@limiter.limit("20 per minute", on_breach=_comment_form_over_limit)
 def submit_form(site: str):
     page = Page(site)
     cors.require_allowed_origin(public_site(site))

@@ -7,7 +7,7 @@ from flask import Blueprint, redirect, request
 
 from service.api import cors
 from service.api.http import current_client
-from service.embed.views import Page
+from service.embed.views import Page, back_to_the_page
 from service.errors import NotFound, ServiceError
 from service.extensions import csrf, limiter
 from service.models import id_from_text
@@ -21,7 +21,7 @@ VALUES = {"1": 1, "-1": -1, "0": 0}
 
 @bp.post("/embed/<string:site>/vote")
 @csrf.exempt  # cookie-less like the comment form: the reader is their address
-@limiter.limit(VOTE_LIMIT)
+@limiter.limit(VOTE_LIMIT, on_breach=back_to_the_page)
 def vote(site: str):
     page = Page(site)
     cors.require_allowed_origin(public_site(site))

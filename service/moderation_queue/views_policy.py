@@ -76,18 +76,19 @@ def dry_run(slug: str):
     or not, and gets them back); a moderator's page sends none, and the saved policy judges."""
     site = _site(slug)
     form = DryRunForm()
-    if not form.validate_on_submit():
-        raise form_error(form)
-    draft = {"author": form.author.data or "Reader", "email": form.email.data or None,
-             "website": form.website.data or None, "body": form.body.data}
-    if not actor().is_admin or "mode" not in request.form:
-        return _render(site, dry_form=form, verdict=policies.dry_run(site, draft))
     saved = policies.get_policy(site)
-    data, errors = policy_from_form(request.form, saved)
+    proposed = actor().is_admin and "mode" in request.form
+    data, errors = policy_from_form(request.form, saved) if proposed else ({}, {})
+    if not form.validate_on_submit():
+        problem = ("Paste a comment in the dry-run box to try it." if "body" in form.errors
+                   else form_error(form).description)
+        errors = {**errors, "_schema": [problem]}
     verdict = None
     if not errors:
+        draft = {"author": form.author.data or "Reader", "email": form.email.data or None,
+                 "website": form.website.data or None, "body": form.body.data}
         try:
-            verdict = policies.dry_run(site, draft, policies.validate_policy(data))
+            verdict = policies.dry_run(site, draft, policies.validate_policy(data) if proposed else None)
         except Unprocessable as exc:
             errors = (exc.errors or {}).get("json", {"_schema": [exc.description]})
     values = {**saved, **data}

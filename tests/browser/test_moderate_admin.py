@@ -177,6 +177,10 @@ def test_the_dry_run_tries_unsaved_values_and_keeps_them(page, moderated, consol
     page.locator("section.dry-run").get_by_role("button", name="Try it").click()
     expect(page.locator("#verdict")).to_contain_text("suspect_word")
     expect(page.get_by_label("Suspect words")).to_have_value("sunglasses")  # still there, not saved
+    page.locator("section.dry-run").get_by_label("Name").fill("Sunny")
+    page.locator("section.dry-run").get_by_label("Name").press("Enter")  # Try it, not the Backtest
+    expect(page.locator("#verdict")).to_contain_text("suspect_word")
+    expect(page.locator("#backtest")).to_have_count(0)
     expect(page.locator(".flash.warning")).to_have_text("These values are not saved yet.")
     with moderated.app.app_context():
         assert "suspect_words" not in db.session.execute(db.select(Site).filter_by(slug="blog")).scalar_one().policy

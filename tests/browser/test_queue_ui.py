@@ -142,9 +142,12 @@ def test_a_keeps_a_reported_published_comment(page, moderated, console_errors):
     log_in(page, moderated)
     page.goto(moderated.url + "/moderate/?tab=reported")
     keyboard_ready(page)
+    assert page.text_content('.tab[data-tab="reported"] .count') == "1"
     page.keyboard.press("a")
     page.wait_for_function("() => document.querySelector('#live') "
                            "&& document.querySelector('#live').textContent.includes('Kept')")
+    assert page.text_content('.tab[data-tab="reported"] .count') == "0"
+    assert page.locator(f'#c{reported_id} button[value="approved"]').count() == 0  # nothing left to keep
     with moderated.app.app_context():
         comment = db.session.get(Comment, reported_id)
         assert (comment.status.value, comment.flag_count) == ("approved", 0)

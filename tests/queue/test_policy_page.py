@@ -159,3 +159,12 @@ def test_an_invalid_value_stops_the_dry_run_and_says_why(as_user, world):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "The dry run did not run" in html and 'id="verdict"' not in html
+
+
+def test_a_dry_run_without_a_comment_stays_on_the_page_with_the_values(as_user, world):
+    admin = as_user("admin@example.org")
+    response = admin.post("/moderate/sites/blog/policy/dry-run", data=_form({"mode": "pre", "suspect_words": "crypto"}))
+    assert response.status_code == 422
+    html = unescape(response.get_data(as_text=True))
+    assert "The dry run did not run" in html and "Paste a comment in the dry-run box to try it." in html
+    assert ">crypto</textarea>" in html

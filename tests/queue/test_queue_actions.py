@@ -215,6 +215,9 @@ def test_keep_dismisses_the_reports_on_a_published_comment(as_user, world):
     assert (event.actor, event.from_status, event.to_status) == ("moderator", "approved", "approved")
     assert event.reasons[0]["message"] == "Kept: 3 reader reports dismissed."
     assert "Kept Karen" not in client.get("/moderate/?tab=reported").get_data(as_text=True)
+    overview = " ".join(client.get("/moderate/sites/blog/").get_data(as_text=True).split())
+    assert "moderators approved 0, rejected 0 and marked 0 as spam, and kept 1 reported comment published." \
+        in overview  # a kept comment is no release of a held one
     again = client.post(f"/moderate/comments/{kept.id}/status", data={"status": "approved"}, headers=FETCH)
     assert again.status_code == 409  # nothing left to keep: an ordinary approved comment
 

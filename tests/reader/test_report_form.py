@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import Comment, CommentStatus, Flag
+from service.models import Comment, CommentStatus, Flag, Site
 from tests.factories import make_comment, make_site
 
 PAGE = "/embed/blog?article=post-1"
@@ -89,3 +89,44 @@ def test_a_held_comment_shown_to_its_author_has_no_report_form(client, site):
     item = html[html.index(f'id="comment-{held.id}"'):]
     assert "Mine, awaiting a moderator." in item
     assert '<details class="report">' not in item[:item.index("</li>")]
+
+
+@pytest.fixture
+def limited(make_app):
+    """An app with the rate limits on (the suite's default app has them off)."""
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        make_site("blog", origins=[ORIGIN], policy={"flags_to_review": 2, "min_fill_seconds": 0,
+                                                    "rate_per_minute": 1000, "rate_per_hour": 10000})
+        db.session.remove()
+    return app
+
+
+def test_over_the_limit_the_reader_goes_back_to_the_page_with_a_message(limited):
+    """Flask-Limiter's 429 page may not be framed: the widget's forms answer inside the frame."""
+    with limited.app_context():
+        site = db.session.execute(sa.select(Site)).scalar_one()
+        ids = [make_comment(site, "post-1").id for _ in range(11)]
+    client = limited.test_client()
+    for comment_id in ids[:10]:
+        assert report(client, comment_id).headers["Location"].endswith("status=reported#status")
+    over = report(client, ids[10])
+    assert over.status_code == 303 and over.headers["Location"].endswith("status=too_many#status")
+    page = client.get(over.headers["Location"])
+    assert page.status_code == 200
+    assert "Too many in a short time from your address. Please wait a minute and try again." in page.get_data(
+        as_text=True)
+    with limited.app_context():
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Flag)).scalar_one() == 10
+
+
+def test_the_comment_form_over_its_limit_keeps_what_was_typed(limited):
+    client = limited.test_client()
+    form = {"author": "Ada", "body": "A thought worth keeping"}
+    codes = [client.post("/embed/blog?article=post-1", data={**form, "body": f"{form['body']} {i}"},
+                         headers={"Origin": ORIGIN}).status_code for i in range(20)]
+    assert 429 not in codes
+    over = client.post("/embed/blog?article=post-1", data=form, headers={"Origin": ORIGIN})
+    assert over.status_code == 429
+    html = over.get_data(as_text=True)
+    assert "Too many in a short time from your address." in html and "A thought worth keeping</textarea>" in html

@@ -72,8 +72,8 @@ def _add(actor: Actor, site_id: int, kind: str, value: str, expires_at, note, co
                   comment_id=comment_id)
     db.session.add(block)
     db.session.flush()
-    _audit(actor, site_id, "block.added", block, expires_at=expires_at.isoformat() if expires_at else None,
-           comment_id=comment_id)
+    _audit(actor, site_id, "block.added", block,
+           expires=expires_at.strftime("%Y-%m-%d %H:%M UTC") if expires_at else "never", comment_id=comment_id)
     return block
 
 

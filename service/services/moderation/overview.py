@@ -92,19 +92,21 @@ def _per_day(site_id: int, first: date, since: datetime) -> list[DayCount]:
 
 
 def _moderator_decisions(site_id: int, since: datetime) -> dict[str, int]:
-    """Comments moderators approved, rejected or marked as spam in the period, each counted once,
-    by the last status a moderator gave it (an action undone, or changed, counts as what it became)."""
+    """Comments moderators approved, rejected, marked as spam or kept (a reported comment left
+    published) in the period, each counted once, by the last decision a moderator made on it (an
+    action undone, or changed, counts as what it became)."""
     last = (sa.select(sa.func.max(ModerationEvent.id))
             .where(ModerationEvent.site_id == site_id, ModerationEvent.created_at >= since,
                    ModerationEvent.actor == "moderator", ModerationEvent.action == "status",
                    ModerationEvent.from_status.is_not(None))
             .group_by(ModerationEvent.comment_id))
+    kept = ModerationEvent.from_status == ModerationEvent.to_status
     rows = db.session.execute(
-        sa.select(ModerationEvent.to_status, sa.func.count())
-        .where(ModerationEvent.id.in_(last)).group_by(ModerationEvent.to_status)
+        sa.select(ModerationEvent.to_status, kept, sa.func.count())
+        .where(ModerationEvent.id.in_(last)).group_by(ModerationEvent.to_status, kept)
     ).all()
-    found = {status: int(count) for status, count in rows}
-    return {status: found.get(status, 0) for status in ("approved", "rejected", "spam")}
+    found = {("kept" if was_kept else status): int(count) for status, was_kept, count in rows}
+    return {status: found.get(status, 0) for status in ("approved", "rejected", "spam", "kept")}
 
 
 def _queue_sizes(site: Site) -> dict[str, int]:

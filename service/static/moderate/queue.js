@@ -88,6 +88,9 @@
       } else if (keep) {
         item.dataset.reported = "";
         lastAction = null;  /* the reports are dismissed for good */
+        moveCount("reported", null);
+        var keepButton = item.querySelector('button[value="approved"]');
+        if (keepButton) { keepButton.remove(); }
         announce("Kept: comment #" + data.id + "; its reports are dismissed.");
         if (items.indexOf(item) === current) { focusItem(current + 1); }
       } else {
@@ -164,9 +167,18 @@
     act(item, button.value);
   }
 
+  /* A box whose Enter should press a button other than its form's first one (data-enter="id"). */
+  function onEnter(event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !target.dataset || !target.dataset.enter) { return; }
+    var button = document.getElementById(target.dataset.enter);
+    if (button) { event.preventDefault(); button.click(); }
+  }
+
   function init() {
     items = Array.prototype.slice.call(document.querySelectorAll("#items > li.item"));
     document.addEventListener("keydown", onKey);
+    document.addEventListener("keydown", onEnter);
     document.addEventListener("submit", onSubmit);
     document.addEventListener("change", function (event) {
       if (event.target.matches && event.target.matches("input.pick")) {
