@@ -8,14 +8,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, redirect, request
 
-from service.api import cors
 from service.api.flags import FLAG_LIMIT
 from service.api.http import current_client
-from service.embed.views import Page, back_to_the_page
+from service.embed.views import back_to_the_page, page_and_comment
 from service.errors import ServiceError
 from service.extensions import csrf, db, limiter
-from service.models import Comment, id_from_text
-from service.services.administration.sites import public_site
+from service.models import Comment
 from service.services.comments import flags
 
 bp = Blueprint("embed_reports", __name__)
@@ -25,9 +23,7 @@ bp = Blueprint("embed_reports", __name__)
 @csrf.exempt  # cookie-less like the comment form: the reader is their address
 @limiter.limit(FLAG_LIMIT, on_breach=back_to_the_page)
 def report(site: str):
-    page = Page(site)
-    cors.require_allowed_origin(public_site(site))
-    comment_id = id_from_text(request.form.get("comment"))
+    page, comment_id = page_and_comment(site)
     reason = request.form.get("reason", "")
     on_page = comment_id is not None and page.article is not None and db.session.execute(
         sa.select(Comment.id).where(Comment.id == comment_id, Comment.article_id == page.article.id)

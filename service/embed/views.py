@@ -242,6 +242,14 @@ def form_data(page: Page) -> tuple[dict, dict]:
     return data, typed
 
 
+def page_and_comment(site: str) -> tuple[Page, int | None]:
+    """For the page's small forms (votes, reports): the page they were sent from, its origin
+    checked against the site's, and the comment they name (None when not an id)."""
+    page = Page(site)
+    cors.require_allowed_origin(public_site(site))
+    return page, id_from_text(request.form.get("comment"))
+
+
 def back_to_the_page(_limit) -> Response:
     """Flask-Limiter's `on_breach` for the page's small forms (votes, reports): a reader over the
     limit goes back to the page with a status line, inside the frame, not to a bare 429 page

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request
 
-from service.api import cors
 from service.api.http import current_client
-from service.embed.views import Page, back_to_the_page
+from service.embed.views import back_to_the_page, page_and_comment
 from service.errors import NotFound, ServiceError
 from service.extensions import csrf, limiter
-from service.models import id_from_text
-from service.services.administration.sites import public_site
 from service.services.comments import votes
 from service.api.votes import VOTE_LIMIT
 
@@ -23,9 +20,7 @@ VALUES = {"1": 1, "-1": -1, "0": 0}
 @csrf.exempt  # cookie-less like the comment form: the reader is their address
 @limiter.limit(VOTE_LIMIT, on_breach=back_to_the_page)
 def vote(site: str):
-    page = Page(site)
-    cors.require_allowed_origin(public_site(site))
-    comment_id = id_from_text(request.form.get("comment"))
+    page, comment_id = page_and_comment(site)
     value = VALUES.get(request.form.get("value", ""))
     if comment_id is None or value is None:
         return redirect(page.url(status="vote_refused") + "#status", code=303)
