@@ -128,9 +128,10 @@ def _top_features(weighed: list[tuple[float, str]], top: int, features=frozenset
     for _, feature in pushing:
         if len(chosen) == top:
             break
-        if not _is_evidence(feature) or feature in covered or "tld:" + feature[2:] in features:
+        word = feature.startswith("w:")
+        if not _is_evidence(feature) or feature in covered or (word and "tld:" + feature[2:] in features):
             continue
-        if feature.startswith("w:") and " " in feature:
+        if word and " " in feature:
             words = {"w:" + word for word in feature[2:].split(" ")}
             covered |= words
             chosen = [f for f in chosen if f not in words]  # the phrase stands for its words
