@@ -20,7 +20,7 @@ from pathlib import Path
 
 TABLE = Path(__file__).with_name("locale_data.json")
 MESSAGES_DIR = Path(__file__).with_name("messages")
-# The pattern fields `format_moment` knows (CLDR date field symbols and their widths).
+# The pattern fields i18n's date formatter knows (CLDR date field symbols and their widths).
 FIELDS = frozenset({"y", "M", "MM", "MMM", "d", "dd", "h", "hh", "H", "HH", "mm", "a"})
 _TOKEN = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")
 
@@ -49,7 +49,7 @@ def build(languages: list[str] | tuple[str, ...]) -> dict[str, dict]:
         date, time = loc.date_formats["medium"].pattern, loc.time_formats["short"].pattern
         unknown = {value for kind, value in tokens(date) + tokens(time) if kind == "field"} - FIELDS
         if unknown:
-            raise ValueError(f"{lang}: date fields {sorted(unknown)} are not supported by format_moment")
+            raise ValueError(f"{lang}: date fields {sorted(unknown)} are not supported by i18n's formatter")
         periods = loc.day_periods["format"]["abbreviated"]
         table[lang] = {
             "plural": dict(sorted(loc.plural_form.rules.items())),

@@ -32,9 +32,7 @@ def report(site: str):
         return redirect(page.url(status="report_refused") + "#status", code=303)
     try:
         flags.flag_comment(comment_id, reason, None, current_client())
-    except ServiceError as exc:
-        if exc.code == 429:
-            raise
+    except ServiceError as exc:  # 409: this address reported it already; 404: not published any more
         status = "report_again" if exc.code == 409 else "report_refused"
         return redirect(page.url(status=status) + "#status", code=303)
     return redirect(page.url(status="reported") + "#status", code=303)
