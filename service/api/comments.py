@@ -14,6 +14,8 @@ from service.errors import Forbidden
 from service.schemas.comments import (CommentEditSchema, CommentCreateSchema, CommentSchema, CreatedCommentSchema,
                              ThreadQuerySchema, ThreadSchema)
 from service.services.comments import submissions, threads
+from service.services.comments.avatars import avatar_url
+from service.services.comments.reader_options import options_from_policy
 from service.services.administration.sites import public_site
 
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Read and write comments.")
@@ -25,11 +27,14 @@ EDIT_TOKEN_HEADER = {"in": "header", "name": "X-Edit-Token", "required": True, "
                      "description": "The edit_token returned when the comment was submitted."}
 
 
-def created_payload(result: submissions.Submission) -> dict:
+def created_payload(result: submissions.Submission, avatars: str) -> dict:
+    comment = result.comment
     return {
         "status": result.status,
         "message": result.message,
-        "comment": comment_payload(result.comment, result.article_key),
+        # with its avatar, so the widget shows the new comment as the thread will
+        "comment": {**comment_payload(comment, result.article_key),
+                    "avatar": avatar_url(avatars, comment.email, comment.author_key_hash, comment.author)},
         "edit_token": result.edit_token,
         "edit_until": result.edit_until.isoformat() if result.edit_until else None,
         "author_token": result.author_token,
@@ -83,11 +88,13 @@ class SiteComments(MethodView):
     @blp.alt_response(429, schema="Error", description="Too many comments from this address.")
     def post(self, data: dict, site: str):
         """Submit a comment. The article is created on first use."""
-        cors.require_allowed_origin(public_site(site))
+        site_row = public_site(site)
+        cors.require_allowed_origin(site_row)
         result = submissions.submit_comment(site, data, current_client())
         if result.status == "rejected":
             raise Forbidden(result.message, extra={"reasons": result.reasons, "comment_id": result.comment.id})
-        return json_response(created_payload(result), 201 if result.status == "approved" else 202)
+        payload = created_payload(result, options_from_policy(site_row.policy).avatars)
+        return json_response(payload, 201 if result.status == "approved" else 202)
 
 
 @blp.route("/comments/<int:comment_id>")

@@ -193,10 +193,15 @@ class ReasonSchema(Schema):
     matched = fields.List(fields.String())
 
 
+class NewCommentSchema(CommentSchema):
+    avatar = fields.String(allow_none=True, metadata={
+        "description": "The address of its picture, as the thread gives it (null with avatars off)."})
+
+
 class CreatedCommentSchema(Schema):
     status = fields.String(metadata={"description": "approved (published) or pending (awaiting moderation)."})
     message = fields.String()
-    comment = fields.Nested(CommentSchema)
+    comment = fields.Nested(NewCommentSchema)
     edit_token = fields.String(metadata={"description": "Shown once; send as X-Edit-Token to edit or delete."})
     edit_until = fields.DateTime()
     author_token = fields.String(allow_none=True, metadata={

@@ -1,5 +1,6 @@
 """POST and GET /api/v1/sites/{site}/comments: status codes and whole bodies."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -33,6 +34,7 @@ def test_published_comment_answers_201_with_the_comment_and_tokens(client):
     assert len(body["edit_token"]) >= 32 and len(body["author_token"]) >= 32
     created = datetime.fromisoformat(comment.pop("created"))
     assert created.tzinfo is not None
+    assert re.fullmatch(r"/avatars/[0-9a-f]{24}\.svg", comment.pop("avatar"))  # the picture the thread shows
     assert comment == {
         "id": comment["id"], "article": "/2008/03/interview", "parent_id": None, "author": "Ann",
         "website": "https://ann.example.com", "body_html": "<p>Thanks for this <em>interview</em>.</p>",

@@ -40,9 +40,12 @@ def test_comment_on_a_cross_origin_blog_is_held_then_shown_after_approval(page, 
     held = frame.locator("li.comment.pending")
     expect(held).to_contain_text("Awaiting moderation")
     expect(held.locator("strong")).to_have_text("moment")
+    expect(held.locator("img.avatar")).to_have_attribute("src", re.compile(r"^/avatars/[0-9a-f]+\.svg$"))
 
-    page.reload()  # kept in this browser across reloads
-    expect(page.frame_locator("iframe").locator("li.comment.pending")).to_contain_text("Held for a moment.")
+    page.reload()  # kept in this browser across reloads, with its picture
+    held = page.frame_locator("iframe").locator("li.comment.pending")
+    expect(held).to_contain_text("Held for a moment.")
+    expect(held.locator("img.avatar")).to_have_count(1)
 
     approve(latest_comment_id())
     page.reload()

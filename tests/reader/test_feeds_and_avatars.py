@@ -144,3 +144,13 @@ def test_avatars_off(client):
     assert 'class="avatar"' not in page.get_data(as_text=True)
     assert "gravatar" not in page.headers["Content-Security-Policy"]
 
+
+
+@pytest.mark.parametrize("avatars", ["identicon", "off"])
+def test_a_new_comment_comes_back_with_the_avatar_the_thread_will_show(client, avatars):
+    make_site("blog", policy={**FAST_POLICY, "avatars": avatars})
+    created = client.post(THREAD, json={"article": "a", "author": "Ann", "email": "ann@example.com", "body": "Hi"})
+    assert created.status_code == 201
+    in_thread = client.get(THREAD, query_string={"article": "a"}).get_json()["comments"][0]["avatar"]
+    assert created.get_json()["comment"]["avatar"] == in_thread
+    assert (in_thread is None) == (avatars == "off")

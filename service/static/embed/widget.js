@@ -118,6 +118,13 @@
     var box = el("article", "comment-box");
     box.setAttribute("aria-label", fmt(M.comment_by, { name: c.author }));
     var meta = el("header", "meta"), author;
+    if (c.avatar) {
+      var face = el("img", "avatar");
+      face.src = c.avatar;
+      face.alt = "";
+      face.width = face.height = 32;
+      meta.appendChild(face);
+    }
     if (c.website && /^https?:\/\//i.test(c.website)) {
       author = el("a", "author", c.author);
       author.href = c.website;
@@ -308,7 +315,8 @@
   function submitted(r, data) {
     var c = r.body.comment, pending = r.body.status === "pending";
     var entry = { id: c.id, article: article, token: r.body.edit_token, until: r.body.edit_until, status: r.body.status,
-                  author: c.author, website: c.website, body: data.body, body_html: c.body_html, created: c.created,
+                  author: c.author, website: c.website, avatar: c.avatar, body: data.body, body_html: c.body_html,
+                  created: c.created,
                   parent_id: c.parent_id, edited: false };
     remember(entry);
     if (r.body.author_token) store(AUTHOR, { token: r.body.author_token });
