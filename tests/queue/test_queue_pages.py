@@ -173,3 +173,16 @@ def test_unsafe_next_is_ignored(as_user, world, held):
                                data={"status": "approved" if target.startswith("h") else "pending", "next": target})
         assert response.headers["Location"] == "/moderate/", target
     assert held.status in (CommentStatus.APPROVED, CommentStatus.PENDING)
+
+
+def test_an_authors_history_leaves_out_the_comment_itself(as_user, world):
+    make_comment(world.blog, "post-0", status="approved", author="Dora", email="dora@example.net", ip_hash="d" * 32)
+    reported = make_comment(world.blog, "post-1", status="approved", author="Dora", email="dora@example.net",
+                            ip_hash="d" * 32)
+    alone = make_comment(world.blog, "post-2", status="approved", author="Eve", email="eve@example.net",
+                         ip_hash="e" * 32)
+    client = as_user("mod@example.org")
+    page = client.get(f"/moderate/comments/{reported.id}").get_data(as_text=True)
+    assert "Same email: 1 approved · 0 rejected" in page  # the other one, not itself
+    lone = client.get(f"/moderate/comments/{alone.id}").get_data(as_text=True)
+    assert "Same email:" not in lone and "Same address:" not in lone

@@ -208,10 +208,21 @@ def describe(comments: list[Comment]) -> list[QueueItem]:
             comment=comment, article=article, site=sites[article.site_id],
             reasons=reasons.get(comment.id, []),
             flags=flags.get(comment.id, []),
-            history_email=by_email.get((article.site_id, comment.email), {}) if comment.email else {},
-            history_ip=by_ip.get((article.site_id, comment.ip_hash), {}) if comment.ip_hash else {},
+            history_email=_others(by_email.get((article.site_id, comment.email)), comment) if comment.email else {},
+            history_ip=_others(by_ip.get((article.site_id, comment.ip_hash)), comment) if comment.ip_hash else {},
         ))
     return items
+
+
+def _others(counts: dict | None, comment: Comment) -> dict:
+    """The author's history without this comment itself (an approved comment is not its own
+    earlier decision); empty when nothing else is left."""
+    if not counts:
+        return {}
+    counts = dict(counts)
+    if comment.status.value in counts:
+        counts[comment.status.value] -= 1
+    return counts if any(counts.values()) else {}
 
 
 def _history(column, keys: set[tuple[int, str]]) -> dict[tuple[int, str], dict]:
