@@ -186,3 +186,14 @@ def test_an_authors_history_leaves_out_the_comment_itself(as_user, world):
     assert "Same email: 1 approved · 0 rejected" in page  # the other one, not itself
     lone = client.get(f"/moderate/comments/{alone.id}").get_data(as_text=True)
     assert "Same email:" not in lone and "Same address:" not in lone
+
+
+def test_a_comment_its_author_edited_says_so_in_the_queue(as_user, world, held):
+    from datetime import datetime, timezone
+
+    held.edited_at = datetime(2026, 3, 5, 14, 7, tzinfo=timezone.utc)
+    db.session.commit()
+    html = as_user("mod@example.org").get("/moderate/?tab=pending").get_data(as_text=True)
+    item = html[html.index(f'id="c{held.id}"'):]
+    assert '<span class="edited" title="Its history has the text before">edited 2026-03-05 14:07</span>' \
+        in item[:item.index("</header>")]
