@@ -229,9 +229,9 @@ class PolicySchema(Schema):
 
         errors = {}
         if value("min_length") > value("max_length"):
-            errors["min_length"] = ["Must not be greater than max_length."]
+            errors["min_length"] = ["Must not be greater than the longest comment allowed (max_length)."]
         if value("rate_per_minute") > value("rate_per_hour"):
-            errors["rate_per_minute"] = ["Must not be greater than rate_per_hour."]
+            errors["rate_per_minute"] = ["Must not be greater than the comments allowed per hour (rate_per_hour)."]
         if errors:
             raise ValidationError(errors)
 
