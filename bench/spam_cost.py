@@ -11,6 +11,7 @@ Targets: at most 3 MiB for the loaded model, at most 10% of the post scenario's 
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -211,4 +212,7 @@ def report(result: dict) -> str:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure()) if "--json" in sys.argv[1:] else report(measure()))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="the figures as one JSON object (what `make bench` reads)")
+    print(json.dumps(measure()) if parser.parse_args().json else report(measure()))

@@ -6,7 +6,10 @@ date and short time of a comment. Babel has all of it, but only as a language's 
 language it serves and about 1 MiB for each further one, kept for the process's life. So the
 few values are taken out of Babel once, here, and shipped as a small table:
 
-    python -m service.embed.locale_data   # after adding a catalogue to messages/ or upgrading Babel
+    .venv/bin/python service/embed/locale_data.py   # after adding a catalogue or upgrading Babel
+
+(run as a file, not with -m: the package imports this module for the table, and runpy warns
+when a module it runs is already imported).
 
 A test holds the table to what Babel says today (plural rules, direction, and every month and
 hour formatted both ways), so the two cannot drift apart unnoticed.

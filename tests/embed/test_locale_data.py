@@ -21,7 +21,7 @@ MOMENTS = [datetime(2026, month, day, hour, minute, tzinfo=timezone.utc)
 def test_the_table_is_what_babel_gives_today():
     stored = json.loads(locale_data.TABLE.read_text(encoding="utf-8"))
     assert stored == locale_data.build(i18n.languages()), \
-        "locale_data.json is out of date: run `python -m service.embed.locale_data`"
+        "locale_data.json is out of date: run `.venv/bin/python service/embed/locale_data.py`"
 
 
 @pytest.mark.parametrize("lang", i18n.languages())

@@ -6,7 +6,7 @@
    path), loaded when it nears the viewport and resized to its content (it grows and shrinks).
    The frame takes the placeholder's font family, text and link colours and background, read
    from the computed style (data-inherit="off" to keep the widget's own). Optional attributes:
-   data-lang, data-order (oldest|newest), data-theme-accent="#c00" (any theme property; these
+   data-lang, data-order (oldest|newest|top), data-theme-accent="#c00" (any theme property; these
    and the site's theme win over the inherited look). */
 (function () {
   "use strict";
