@@ -105,7 +105,11 @@ def bulk_status():
     if not ids:
         raise Unprocessable("Select at least one comment first.")
     result = moderation_actions.bulk_moderate(actor(), ids, form.status.data)
-    message = f"{ACTION_LABELS[form.status.data]}: {_comments(len(result['updated']))}."
+    moved = len(result["updated"]) - len(result["kept"])
+    message = f"{ACTION_LABELS[form.status.data]}: {_comments(moved)}."
+    if result["kept"]:
+        message = (f"Kept: {_comments(len(result['kept']))}, their reports dismissed." if not moved
+                   else f"{message[:-1]}; kept {_comments(len(result['kept']))}, their reports dismissed.")
     if result["conflicts"] or result["not_found"]:
         left = len(result["conflicts"]) + len(result["not_found"])
         message += f" {left} left as {'it was' if left == 1 else 'they were'}."

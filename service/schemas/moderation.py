@@ -129,6 +129,9 @@ class BulkConflictSchema(Schema):
 
 class BulkResultSchema(Schema):
     updated = fields.List(fields.Integer())
+    kept = fields.List(fields.Integer(), metadata={
+        "description": "Of `updated`, the published comments readers reported that an approval kept "
+                       "(their reports dismissed)."})
     conflicts = fields.List(fields.Nested(BulkConflictSchema))
     not_found = fields.List(fields.Integer())
 

@@ -171,7 +171,7 @@ def test_bulk_reports_updated_conflicts_and_not_found(client, blog, blog_mod):
     response = client.post(f"{URL}/bulk", json={"ids": [a.id, b.id, 424242, c.id, a.id], "status": "approved"},
                            headers=blog_mod.headers)
     assert response.status_code == 200
-    assert response.json == {"updated": [a.id, c.id],
+    assert response.json == {"updated": [a.id, c.id], "kept": [],
                              "conflicts": [{"id": b.id, "message": "A approved comment cannot become approved."}],
                              "not_found": [424242]}
     assert counters(a) == (3, 0)

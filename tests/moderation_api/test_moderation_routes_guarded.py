@@ -73,7 +73,7 @@ def test_bulk_does_not_touch_another_sites_comments(client, blog, other, blog_mo
     response = client.post(PREFIX + "comments/bulk", json={"ids": [comment.id], "status": "approved"},
                            headers=blog_mod.headers)
     assert response.status_code == 200
-    assert response.json == {"updated": [], "conflicts": [], "not_found": [comment.id]}
+    assert response.json == {"updated": [], "kept": [], "conflicts": [], "not_found": [comment.id]}
 
 
 def valid_body(method: str, rule: str, comment_id: int) -> dict | None:

@@ -124,21 +124,24 @@ def _bulk_once(actor: Actor, ids: list[int], status: str, note: str | None) -> d
         db.session.execute(sa.select(Article.id).where(Article.id.in_(article_ids)).order_by(Article.id)
                            .with_for_update(key_share=True))
     found = {comment.id: (comment, site_id) for comment, site_id in rows if actor.can_access(site_id)}
-    updated, conflicts = [], []
+    updated, kept, conflicts = [], [], []
     for comment_id in ids:
         if comment_id not in found:
             continue
         comment, site_id = found[comment_id]
+        keep = is_keep(comment, status)
         try:
-            if not is_keep(comment, status):
+            if not keep:
                 check_transition(comment.status.value, status)
         except TransitionError as exc:
             conflicts.append({"id": comment_id, "message": str(exc)})
             continue
         _decide(actor, comment, site_id, status, note)
         updated.append(comment_id)
+        if keep:
+            kept.append(comment_id)
     db.session.commit()
-    return {"updated": updated, "conflicts": conflicts,
+    return {"updated": updated, "kept": kept, "conflicts": conflicts,
             "not_found": [i for i in ids if i not in found]}
 
 
