@@ -118,7 +118,7 @@ class SpamModel:
         return cls.from_dict(json.loads(gzip.decompress(blob)), version)
 
 
-def _top_features(weighed: list[tuple[float, str]], top: int, features=frozenset()) -> tuple[str, ...]:
+def _top_features(weighed: list[tuple[float, str]], top: int, features) -> tuple[str, ...]:
     """The heaviest features a moderator can read as evidence; a two-word phrase stands for its
     two words ('check out', not 'check' and 'out' as well), and a link's TLD is named once, as
     the link's ('a link to .xyz', not 'xyz' too)."""
