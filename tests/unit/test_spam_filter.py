@@ -11,8 +11,8 @@ from service.moderation import rules
 from service.moderation.contact import find_contact_details
 from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
-from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, link_hosts, page_key, registrable,
-                                              spam_features)
+from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, CHAR_SIZES, CROSS_SIZES, _piece_features,
+                                              link_hosts, page_key, registrable, spam_features)
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
 
@@ -96,6 +96,19 @@ def test_word_pieces_within_words_and_across_the_spaces_between_them():
                        "heck ", "chann", "channel", " check"):  # 5 or more within a word, a space at an end or not
         assert unexpected not in pieces, unexpected
     assert "ut my " in pieces  # a piece across a short word may reach the space after it
+
+
+def _pieces_by_definition(words: list[str]) -> set[str]:
+    text = " " + " ".join(words) + " "
+    every = {text[i:i + n] for n in {*CHAR_SIZES, *CROSS_SIZES} for i in range(len(text) - n + 1)}
+    return {piece for piece in every
+            if (len(piece) in CHAR_SIZES and " " not in piece[1:-1])
+            or (len(piece) in CROSS_SIZES and " " in piece[1:-1])}
+
+
+@given(st.lists(st.text(st.sampled_from(list("abcé1中")), min_size=1, max_size=9), max_size=8))
+def test_the_pieces_are_every_slice_of_their_sizes_within_or_across_words(words):
+    assert set(_piece_features(words)) == _pieces_by_definition(words)
 
 
 @given(st.text(st.sampled_from(list("ab1-.:/ wW\u0131\u017f\u212a")), max_size=30))
