@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import click
@@ -88,7 +89,9 @@ def evaluate(file: Path) -> None:
 
     try:
         examples = read_csv(file)
-    except (ValueError, UnicodeDecodeError, OSError) as exc:
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file.name} is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8 CSV") from None
+    except (ValueError, OSError, csv.Error) as exc:
         raise click.ClickException(str(exc)) from None
     model = spam_filter.current_model()
     if model is not None:

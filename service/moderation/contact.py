@@ -20,6 +20,7 @@ _PHONE = re.compile(
     r"(?![\w,/]|\.\d)"
 )
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
+_DIGIT = re.compile(r"\d")  # what a phone number needs at least one of
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _ISBN_BEFORE = re.compile(r"isbn(?:-1[03])?:?\s*$", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}(?![\w-])", re.IGNORECASE)
@@ -103,6 +104,6 @@ def messenger_handles(text: str, phones: list[str]) -> tuple[str, ...]:
 def find_contact_details(text: str) -> ContactDetails:
     if not text:
         return ContactDetails()
-    phones = phone_numbers(text) if any(ch.isdigit() for ch in text) else []
+    phones = phone_numbers(text) if _DIGIT.search(text) else []
     emails = email_addresses(text) if "@" in text else []
     return ContactDetails(len(phones), len(emails), messenger_handles(text, phones))

@@ -278,10 +278,12 @@ def test_spam_evaluate_says_when_the_rows_are_training_data(app, runner):
 @pytest.mark.parametrize(("content", "message"), [
     ("CONTENT,CLASS\nhello,2\n", "CLASS must be 0 or 1"),
     ("TEXT,LABEL\nhello,1\n", "the columns CONTENT and CLASS are required"),
+    (b"CONTENT,CLASS\n\xff\xfe,1\n", "bad.csv is not UTF-8 text (byte 15)"),
+    ('CONTENT,CLASS\n"' + "a" * 200_000 + '",1\n', "field larger than field limit"),
 ])
 def test_spam_evaluate_refuses_a_bad_file_clearly(app, runner, tmp_path, content, message):
     path = tmp_path / "bad.csv"
-    path.write_text(content)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
     out = runner.invoke(args=["spam", "evaluate", str(path)])
     assert out.exit_code != 0 and message in out.output
 
