@@ -90,7 +90,8 @@ def evaluate(file: Path) -> None:
     try:
         examples = read_csv(file)
     except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{file.name} is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8 CSV") from None
+        raise click.ClickException(
+            f"{file.name} is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8 CSV") from None
     except (ValueError, OSError, csv.Error) as exc:
         raise click.ClickException(str(exc)) from None
     model = spam_filter.current_model()

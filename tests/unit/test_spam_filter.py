@@ -79,6 +79,9 @@ def test_features_name_words_pieces_hosts_contacts_and_style():
         assert expected in feats, expected
     assert "style:caps" in spam_features("THIS IS THE BEST VIDEO I HAVE EVER SEEN")
     assert "style:repeat" in spam_features("Sooooo good")
+    assert "style:flood" in spam_features("Wow " + "*" * 12) and "style:repeat" not in spam_features("Wow " + "*" * 12)
+    assert {"style:flood", "style:repeat"} <= spam_features("no" + "o" * 12)
+    assert not {"style:flood", "style:repeat"} & spam_features("Call 1111 or *** now, sooo good")
     assert not {"style:caps", "style:repeat", "has:phone"} & set(spam_features("A calm remark."))
     # only pieces of the text lack a colon, so typed words never pass for another kind of feature
     pieces = [f for f in feats if ":" not in f]
