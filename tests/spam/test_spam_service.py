@@ -14,6 +14,7 @@ from service.models import Comment, ModerationEvent, Site, SpamModelVersion, Spa
 from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel, base_model
 from service.services.moderation import spam_filter
+from service.services.moderation.policies import site_policy
 from service.services.moderation.status import change_status
 from service.spam import retrain
 from tests.factories import make_comment, make_site
@@ -297,12 +298,47 @@ def test_overview_says_what_the_filter_did(client, app):
     held = db.session.execute(sa.select(Comment).order_by(Comment.id)).scalars().all()
     assert [c.status.value for c in held] == ["pending", "pending"]
     _decide(held[0], "approved")
-    summary = spam_filter.summary(site.id)
+    summary = spam_filter.summary(site.id, site_policy(site))
     assert (summary.held, summary.released, summary.marked_spam) == (2, 1, 0)
     create_moderator("admin@example.org", "correct horse battery", is_admin=True)
     client.post("/moderate/login", data={"email": "admin@example.org", "password": "correct horse battery"})
     page = client.get("/moderate/sites/blog/").get_data(as_text=True)
     assert "The learned filter held 2 comments in these 30 days;\n     moderators released 1" in page
+    automatic = f"{base_model().threshold_for(0.02):.2f}"
+    assert _said(page) == (f"It holds a comment that scores {automatic} or more, the threshold chosen for at most "
+                           "2% of legitimate comments held (policy). No moderator decisions have trained it yet: "
+                           "approvals and spam marks teach it.")
+
+
+def _said(page: str) -> str:
+    """The overview's sentences on how the filter holds, as a reader sees them."""
+    import re
+
+    part = page.split('<p class="filter-settings">', 1)[1].split("</p>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", part)).strip()
+
+
+def test_overview_says_how_the_filter_holds_on_the_site(client, app):
+    from service.services.administration.moderators import create_moderator
+
+    site = make_site(policy={"spam_threshold": 0.9})
+    create_moderator("admin@example.org", "correct horse battery", is_admin=True)
+    client.post("/moderate/login", data={"email": "admin@example.org", "password": "correct horse battery"})
+    version = _store_model({"w:pills": 3.0}, threshold=0.6)
+    row = db.session.get(SpamModelVersion, version)
+    row.n_decisions = 120
+    db.session.commit()
+    trained = row.trained_at.strftime("%Y-%m-%d %H:%M")
+    page = client.get("/moderate/sites/blog/").get_data(as_text=True)
+    assert f"Model version {version}." in page
+    assert _said(page) == (f"It holds a comment that scores 0.90 or more, the threshold this site set (policy). "
+                           f"The model was trained on {trained} UTC on the shipped examples and 120 moderator "
+                           "decisions of every site; approvals and spam marks teach the next one.")
+    site = db.session.get(Site, site.id)
+    site.policy = {**site.policy, "spam_filter": False}
+    db.session.commit()
+    page = client.get("/moderate/sites/blog/").get_data(as_text=True)
+    assert _said(page).startswith("It is off for this site: new comments are not scored (policy: spam filter).")
 
 
 def test_the_worker_command_runs_a_due_training(make_app):

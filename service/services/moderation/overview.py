@@ -20,6 +20,7 @@ from service.models import Article, Comment, CommentStatus, ModerationEvent, Sit
 from service.services.comments.flags import thresholds
 from service.services.administration.sites import get_site
 from service.services.moderation import spam_filter
+from service.services.moderation.policies import site_policy
 
 DAYS = 30
 DECISIONS = (("approved", "published"), ("pending", "held"), ("rejected", "rejected"), ("spam", "spam"))
@@ -58,7 +59,8 @@ def site_overview(actor: Actor, slug: str, *, today: date | None = None) -> Over
     first = today - timedelta(days=DAYS - 1)
     since = datetime.combine(first, datetime.min.time(), tzinfo=timezone.utc)
     return Overview(site=site, days=_per_day(site.id, first, since), queue=_queue_sizes(site),
-                    top_rules=_top_rules(site.id, since), spam_filter=spam_filter.summary(site.id, DAYS),
+                    top_rules=_top_rules(site.id, since),
+                    spam_filter=spam_filter.summary(site.id, site_policy(site), DAYS),
                     by_moderators=_moderator_decisions(site.id, since))
 
 

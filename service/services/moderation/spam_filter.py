@@ -19,6 +19,7 @@ from flask import current_app
 
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, utcnow
+from service.moderation.policy import Policy
 from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel, base_model
 from service.services.comments import read_cache
@@ -152,10 +153,17 @@ class FilterSummary:
     marked_spam: int
     version: int
     since: datetime
+    enabled: bool = True  # the site's policy has `spam_filter` on
+    threshold: float | None = None  # the score at or above which this site's comments are held
+    own_threshold: bool = False  # the site set `spam_threshold`, rather than the model choosing one
+    max_false_holds: float = 0.02  # the share the automatic threshold was chosen for
+    trained_at: datetime | None = None  # None: the shipped base model
+    decisions: int = 0  # moderator decisions (of every site) the model was trained on
 
 
-def summary(site_id: int, days: int = 30) -> FilterSummary:
-    """What the filter did on a site lately: held, then released or confirmed by moderators."""
+def summary(site_id: int, policy: Policy, days: int = 30) -> FilterSummary:
+    """What the filter did on a site lately (held, then released or confirmed by moderators),
+    and how it holds there now: the model in service and the site's threshold."""
     since = utcnow() - timedelta(days=days)
     held_ids = (sa.select(ModerationEvent.comment_id)
                 .where(ModerationEvent.site_id == site_id, ModerationEvent.actor == "rules",
@@ -169,7 +177,19 @@ def summary(site_id: int, days: int = 30) -> FilterSummary:
         ).all())
         released = sum(1 for status in outcome.values() if status == CommentStatus.APPROVED)
         marked = sum(1 for status in outcome.values() if status == CommentStatus.SPAM)
-    return FilterSummary(len(held), released, marked, current_version(), since)
+    model = current_model()
+    version = model.version if model is not None else 0
+    trained = db.session.execute(  # not the weights: a page needs only when and on what
+        sa.select(SpamModelVersion.trained_at, SpamModelVersion.n_decisions).where(SpamModelVersion.id == version)
+    ).first() if version else None
+    threshold = None
+    if model is not None:
+        threshold = (policy.spam_threshold if policy.spam_threshold is not None
+                     else model.threshold_for(policy.spam_max_false_holds))
+    return FilterSummary(len(held), released, marked, version, since, enabled=policy.spam_filter,
+                         threshold=threshold, own_threshold=policy.spam_threshold is not None,
+                         max_false_holds=policy.spam_max_false_holds,
+                         trained_at=trained[0] if trained else None, decisions=trained[1] if trained else 0)
 
 
 def _has_spam_reason():
