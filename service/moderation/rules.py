@@ -33,6 +33,14 @@ STORED_DATA_CODES = frozenset({
     "repeat_post", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "rejection_history",
 })
 
+# Every reason code a rule can give: what a moderator can filter the queue by.
+RULE_CODES = (
+    "honeypot", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "repeat_post",
+    "too_short", "too_long", "author_too_long", "banned_word", "suspect_word", "blocked_domain", "too_many_links",
+    "disposable_email", "too_fast", "missing_form_token", "shouting", "character_flood", "contact_details",
+    "spam_score", "rejection_history", "pre_moderation", "first_time_author",
+)
+
 SHOUTING_MIN_LETTERS = 20
 SHOUTING_CAPITALS_SHARE = 0.7
 FLOOD_MIN_RUN = 12

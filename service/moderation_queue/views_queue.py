@@ -31,7 +31,7 @@ def queue_page():
         filters = queue.QueueFilters.from_args(request.args)
         page = queue.list_queue(who, tab, filters, sites, request.args.get("after"))
         return render_template("moderate/_queue_listing.html", page=page, filters=filters, tabs=queue.TABS,
-                               urls=_item_urls(), csrf_field=CSRF_HOLE)
+                               urls=_item_urls(), csrf_field=CSRF_HOLE, reason_codes=queue.REASON_CODES)
 
     key = (who.kind, who.id, request.full_path, queue.sites_state(sites))
     return render_template("moderate/queue.html", tab=tab, listing=with_csrf_fields(cached_listing(key, render)))

@@ -12,7 +12,7 @@ from service.schemas.comments import ArticleKey, Body, CleanString, ReasonSchema
 from service.services.moderation.blocks import AUTHOR_KINDS, KINDS
 from service.services.comments.flags import REASONS
 from service.services.moderation.moderation_actions import MAX_BULK
-from service.services.moderation.moderation_queries import STATUS_FILTERS
+from service.services.moderation.moderation_queries import REASON_CODE, STATUS_FILTERS
 
 STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
 ID = {"strict": True, "validate": validate.Range(min=1, max=MAX_ID)}
@@ -46,6 +46,9 @@ class ModerationQuerySchema(Schema):
     author = SafeString(load_default=None, validate=validate.Length(max=200))
     email = SafeString(load_default=None, validate=validate.Length(max=254))
     ip_hash = SafeString(load_default=None, validate=validate.Length(max=64))
+    rule = fields.String(load_default=None, validate=validate.Regexp(REASON_CODE, error="Not a reason code."),
+                         metadata={"description": "Comments a rule gave this reason (a reason's `code`, e.g. "
+                                                  "`spam_score`), when they arrived or after an edit."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 

@@ -59,6 +59,21 @@ def test_text_search_treats_wildcards_literally(client, blog, blog_mod):
     assert [c["id"] for c in client.get(URL + "?q=%25", headers=blog_mod.headers).json["comments"]] == [hit.id]
 
 
+def test_list_filters_by_the_reason_a_rule_gave(client, blog, blog_mod):
+    spam_hold = [{"code": "spam_score", "verdict": "hold", "message": "Looks like spam (0.97)", "matched": []}]
+    held = make_comment(blog, status="pending", reasons=spam_hold)
+    released = make_comment(blog, status="approved", reasons=spam_hold)
+    make_comment(blog, status="pending", reasons=HELD)
+    listed = client.get(URL + "?rule=spam_score", headers=blog_mod.headers).json
+    assert ([c["id"] for c in listed["comments"]], listed["total"]) == ([released.id, held.id], 2)
+    assert client.get(URL + "?rule=spam_score&status=pending", headers=blog_mod.headers).json["total"] == 1
+    assert client.get(URL + "?rule=too_fast", headers=blog_mod.headers).json["total"] == 0
+    assert client.get(URL + "?rule=spam_score%0A", headers=blog_mod.headers).json["total"] == 0
+    for bad in ("spam%25", "Spam_Score", "x" * 65):
+        response = client.get(URL + "?rule=" + bad, headers=blog_mod.headers)
+        assert response.status_code == 422 and "rule" in response.json["errors"]["query"], bad
+
+
 def test_non_admin_list_covers_only_their_sites(client, blog, other, blog_mod, admin):
     mine = make_comment(blog)
     theirs = make_comment(other)

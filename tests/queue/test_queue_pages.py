@@ -110,6 +110,44 @@ def test_filters_narrow_the_queue(as_user, world):
     assert authors("q=100%25") == set()
 
 
+def _reason(code: str) -> list[dict]:
+    return [{"code": code, "verdict": "hold", "message": f"Held by {code}.", "matched": []}]
+
+
+def test_the_rule_filter_lists_the_comments_a_rule_gave_its_reason(as_user, world):
+    make_comment(world.blog, "a", status="pending", author="Alice", reasons=_reason("spam_score"))
+    make_comment(world.blog, "a", status="pending", author="Bob", reasons=_reason("too_fast"))
+    make_comment(world.blog, "a", status="approved", author="Carol", reasons=_reason("spam_score"))
+    make_comment(world.blog, "a", status="pending", author="Dan")  # no reason at all
+    client = as_user("mod@example.org")
+
+    def authors(query: str) -> set[str]:
+        html = client.get("/moderate/?" + query).get_data(as_text=True)
+        return {name for name in ("Alice", "Bob", "Carol", "Dan") if f'<strong class="author">{name}</strong>' in html}
+
+    assert authors("rule=spam_score") == {"Alice"}
+    assert authors("tab=all&rule=spam_score") == {"Alice", "Carol"}
+    assert authors("rule=too_fast&author=bo") == {"Bob"}
+    # LIKE's wildcards and anything that is not a code match nothing, and break nothing
+    for query in ("rule=too%25fast", "rule=spam", "rule=%25", "rule=too_f_st", "rule=" + "x" * 300):
+        assert authors("tab=all&" + query) == set(), query
+    html = client.get("/moderate/?tab=all&rule=spam_score").get_data(as_text=True)
+    assert '<span class="count">2</span>' in html  # the "all" tab counts the filtered comments
+    assert 'name="rule" list="reason-codes" value="spam_score"' in html
+    assert '<option value="first_time_author">' in html
+
+
+def test_every_reason_code_a_rule_gives_is_one_the_filter_suggests():
+    import re
+    from pathlib import Path
+
+    from service.moderation import rules
+
+    source = Path(rules.__file__).read_text()
+    given = set(re.findall(r'Reason\("([a-z_]+)"', source)) | set(re.findall(r'matcher, "([a-z_]+)"', source))
+    assert given and given == set(rules.RULE_CODES)
+
+
 @pytest.mark.parametrize("tab,status", [("approved", "approved"), ("rejected", "rejected"), ("spam", "spam")])
 def test_status_tabs_list_their_status(as_user, world, tab, status):
     make_comment(world.blog, "a", status=status, author="Zed")

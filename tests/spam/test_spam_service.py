@@ -304,6 +304,10 @@ def test_overview_says_what_the_filter_did(client, app):
     client.post("/moderate/login", data={"email": "admin@example.org", "password": "correct horse battery"})
     page = client.get("/moderate/sites/blog/").get_data(as_text=True)
     assert "The learned filter held 2 comments in these 30 days;\n     moderators released 1" in page
+    assert 'href="/moderate/?tab=pending&amp;site=blog&amp;rule=spam_score">What it holds for review</a>' in page
+    assert 'href="/moderate/?tab=all&amp;site=blog&amp;rule=spam_score"><code>spam_score</code></a>' in page
+    in_review = client.get("/moderate/?tab=pending&site=blog&rule=spam_score").get_data(as_text=True)
+    assert in_review.count('<strong class="author">') == 1  # the one not yet released
     automatic = f"{base_model().threshold_for(0.02):.2f}"
     assert _said(page) == (f"It holds a comment that scores {automatic} or more, the threshold chosen for at most "
                            "2% of legitimate comments held (policy). No moderator decisions have trained it yet: "

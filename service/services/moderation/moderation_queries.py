@@ -8,13 +8,15 @@ reports (`flag_count`) reached its site's `flags_to_review`.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from service.auth import Actor, require_site_access
 from service.extensions import db
-from service.models import Article, Comment, CommentStatus, Site
+from service.models import Article, Comment, CommentStatus, ModerationEvent, Site
 from service.services.comments.flags import thresholds
 from service.services.moderation.history import latest_reasons
 from service.services.administration.sites import get_site
@@ -81,9 +83,26 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+REASON_CODE = re.compile(r"^[a-z_]{1,64}$")  # anchored for OpenAPI; `gave_reason` matches it whole
+
+
+def gave_reason(code: str):
+    """Comments one of whose events (a rule's decision on arrival or after an edit, a hold by
+    reports) gave the reason `code`: an EXISTS on the comment's events, which the index on
+    (comment_id, id) answers row by row. Reasons are stored as JSON text alike on SQLite and
+    PostgreSQL, so a text match on the code's key and value is portable."""
+    if not REASON_CODE.fullmatch(code):
+        return sa.false()
+    pattern = like_pattern(json.dumps({"code": code})[1:-1])  # '"code": "spam_score"'
+    return (sa.select(ModerationEvent.id)
+            .where(ModerationEvent.comment_id == Comment.id,
+                   sa.cast(ModerationEvent.reasons, sa.Text).like(pattern, escape="\\"))
+            .exists())
+
+
 def list_comments(actor: Actor, *, site: str | None = None, status: str | None = None,
                   article: str | None = None, q: str | None = None, author: str | None = None,
-                  email: str | None = None, ip_hash: str | None = None, page: int = 1,
+                  email: str | None = None, ip_hash: str | None = None, rule: str | None = None, page: int = 1,
                   per_page: int = 50) -> CommentListPage:
     sites = visible_sites(actor, site)
     query = (sa.select(Comment, Site.slug, Article.key, Article.url, Article.title)
@@ -104,6 +123,8 @@ def list_comments(actor: Actor, *, site: str | None = None, status: str | None =
         query = query.where(Comment.email == email.strip().lower())
     if ip_hash:
         query = query.where(Comment.ip_hash == ip_hash.strip().lower())
+    if rule:
+        query = query.where(gave_reason(rule))
     total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page).offset((page - 1) * per_page)

@@ -13,13 +13,14 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from service.extensions import db
+from service.moderation.rules import RULE_CODES
 from service.moderation.sanitize import clean_text
 from service.models import Article, Comment, CommentStatus, Flag, ModerationEvent, Site, id_from_text
 from service.services.comments import read_cache
 from service.services.comments.flags import thresholds
 from service.services.moderation.history import latest_reasons
 from service.services.moderation.moderation_actions import comment_for
-from service.services.moderation.moderation_queries import like_pattern, reported_clause, visible_sites
+from service.services.moderation.moderation_queries import gave_reason, like_pattern, reported_clause, visible_sites
 
 TABS = ("pending", "reported", "approved", "rejected", "spam", "all")
 PER_PAGE = 50
@@ -35,6 +36,7 @@ class QueueFilters:
     email: str | None = None
     ip_hash: str | None = None
     q: str | None = None
+    rule: str | None = None  # a reason code ("spam_score"): comments a rule gave that reason
 
     @classmethod
     def from_args(cls, args) -> "QueueFilters":
@@ -111,7 +113,13 @@ def _scope(actor, filters: QueueFilters, sites: list[Site]) -> list:
         terms.append(Comment.ip_hash == filters.ip_hash)
     if filters.q:
         terms.append(sa.func.lower(Comment.body).like(like_pattern(filters.q.lower()), escape="\\"))
+    if filters.rule:
+        terms.append(gave_reason(filters.rule))
     return terms
+
+
+# What the rule filter suggests: the rules' codes, a held edit's and a hold by readers' reports.
+REASON_CODES = (*RULE_CODES, "edited_after_approval", "reported")
 
 
 def _tab_terms(tab: str, sites: list[Site]) -> list:
