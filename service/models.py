@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import json
+import re
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -10,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from service.extensions import db
+
+# What a reason's code looks like ("spam_score"); anchored as OpenAPI patterns are.
+REASON_CODE = re.compile(r"^[a-z_]{1,64}$")
 
 # Ids and revisions are INTEGER columns: 64 bits on SQLite but 32 on PostgreSQL, which refuses
 # to compare one with a larger number. Whatever a client sends as an id is checked against this.
@@ -184,6 +189,16 @@ class ModerationEvent(db.Model):
     # An edit's text before and after (markdown as written): the history keeps every version.
     body_before: Mapped[str | None] = mapped_column(sa.Text)
     body_after: Mapped[str | None] = mapped_column(sa.Text)
+
+    @classmethod
+    def gave_reason(cls, code: str):
+        """Events among whose reasons is one with `code` (nothing for what is no code). Reasons
+        are stored as JSON text alike on SQLite and PostgreSQL, so a text match on the code's key
+        and value is portable; LIKE's `_` in a code is escaped."""
+        if not REASON_CODE.fullmatch(code):
+            return sa.false()
+        pattern = json.dumps({"code": code})[1:-1].replace("_", "\\_")  # '"code": "spam\\_score"'
+        return sa.cast(cls.reasons, sa.Text).like(f"%{pattern}%", escape="\\")
 
 
 moderator_site = sa.Table(

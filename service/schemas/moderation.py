@@ -6,13 +6,13 @@ from datetime import timezone
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from service.models import MAX_ID
+from service.models import MAX_ID, REASON_CODE
 from service.moderation.sanitize import clean_text
 from service.schemas.comments import ArticleKey, Body, CleanString, ReasonSchema, SafeString, validate_body
 from service.services.moderation.blocks import AUTHOR_KINDS, KINDS
 from service.services.comments.flags import REASONS
 from service.services.moderation.moderation_actions import MAX_BULK
-from service.services.moderation.moderation_queries import REASON_CODE, STATUS_FILTERS
+from service.services.moderation.moderation_queries import STATUS_FILTERS
 
 STATUSES = ("pending", "approved", "rejected", "spam", "deleted")
 ID = {"strict": True, "validate": validate.Range(min=1, max=MAX_ID)}

@@ -8,8 +8,6 @@ reports (`flag_count`) reached its site's `flags_to_review`.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -83,20 +81,12 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-REASON_CODE = re.compile(r"^[a-z_]{1,64}$")  # anchored for OpenAPI; `gave_reason` matches it whole
-
-
 def gave_reason(code: str):
     """Comments one of whose events (a rule's decision on arrival or after an edit, a hold by
     reports) gave the reason `code`: an EXISTS on the comment's events, which the index on
-    (comment_id, id) answers row by row. Reasons are stored as JSON text alike on SQLite and
-    PostgreSQL, so a text match on the code's key and value is portable."""
-    if not REASON_CODE.fullmatch(code):
-        return sa.false()
-    pattern = like_pattern(json.dumps({"code": code})[1:-1])  # '"code": "spam_score"'
+    (comment_id, id) answers row by row."""
     return (sa.select(ModerationEvent.id)
-            .where(ModerationEvent.comment_id == Comment.id,
-                   sa.cast(ModerationEvent.reasons, sa.Text).like(pattern, escape="\\"))
+            .where(ModerationEvent.comment_id == Comment.id, ModerationEvent.gave_reason(code))
             .exists())
 
 

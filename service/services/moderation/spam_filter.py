@@ -168,7 +168,7 @@ def summary(site_id: int, policy: Policy, days: int = 30) -> FilterSummary:
     held_ids = (sa.select(ModerationEvent.comment_id)
                 .where(ModerationEvent.site_id == site_id, ModerationEvent.actor == "rules",
                        ModerationEvent.created_at >= since, ModerationEvent.to_status == "pending",
-                       _has_spam_reason()))
+                       ModerationEvent.gave_reason("spam_score")))
     held = [row[0] for row in db.session.execute(held_ids).all()]
     released = marked = 0
     if held:
@@ -190,8 +190,3 @@ def summary(site_id: int, policy: Policy, days: int = 30) -> FilterSummary:
                          threshold=threshold, own_threshold=policy.spam_threshold is not None,
                          max_false_holds=policy.spam_max_false_holds,
                          trained_at=trained[0] if trained else None, decisions=trained[1] if trained else 0)
-
-
-def _has_spam_reason():
-    # Reasons are JSON; a text match on the code is portable to SQLite and PostgreSQL alike.
-    return sa.cast(ModerationEvent.reasons, sa.Text).like('%"spam_score"%')
