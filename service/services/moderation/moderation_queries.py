@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from service.auth import Actor, require_site_access
 from service.extensions import db
@@ -23,6 +24,7 @@ REPORTED = "reported"
 ALL = "all"
 STATUS_FILTERS = tuple(s.value for s in CommentStatus) + (REPORTED, ALL)
 REPORTABLE = (CommentStatus.APPROVED, CommentStatus.PENDING)
+NOT_REPORTABLE = tuple(status for status in CommentStatus if status not in REPORTABLE)
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,19 @@ def reported_clause(sites: list[Site]):
     by_threshold: dict[int, list[int]] = {}
     for site in sites:
         by_threshold.setdefault(thresholds(site)[0], []).append(site.id)
+    article = aliased(Article)  # its own name: a listing may join the articles itself
     per_site = [sa.and_(Comment.flag_count >= threshold,
-                        Comment.article_id.in_(sa.select(Article.id).where(Article.site_id.in_(site_ids))))
+                        sa.select(article.id).where(article.id == Comment.article_id, article.site_id.in_(site_ids))
+                        .correlate(Comment).exists())
                 for threshold, site_ids in sorted(by_threshold.items())]
-    # `flag_count > 0` restates what the thresholds (at least 1) imply, so that the partial
-    # index over reported comments applies.
-    return sa.and_(Comment.flag_count > 0, Comment.status.in_(REPORTABLE), sa.or_(sa.false(), *per_site))
+    # Reported comments are few, and the partial index over them (`flag_count > 0`) finds them
+    # newest first. So that SQLite's planner, which keeps no statistics, takes it: the index's
+    # own condition is written out (the thresholds, at least 1, imply it), the site is checked
+    # per comment (EXISTS) rather than as a list of the site's articles to start from, and the
+    # status as the ones it is not (which no index answers) rather than the status index's two
+    # values. On a million comments: 0.5 s before, under a millisecond (tests/queue/test_query_plans.py).
+    return sa.and_(Comment.flag_count > 0, Comment.status.not_in(NOT_REPORTABLE),
+                   sa.or_(sa.false(), *per_site))
 
 
 def like_pattern(text: str) -> str:

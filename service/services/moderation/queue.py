@@ -235,21 +235,30 @@ def _others(counts: dict | None, comment: Comment) -> dict:
 
 def _history(column, keys: set[tuple[int, str]]) -> dict[tuple[int, str], dict]:
     """Approved and rejected comments per (site, author email or address hash), counted on
-    the indexes over email and ip_hash."""
+    the index over email or ip_hash. The comments of those keys are counted per article and
+    status first, with no other condition: given a status or a site to filter on as well,
+    SQLite's planner (which keeps no statistics) reads every approved comment through the
+    status index, or every comment of the site, instead of the few the key's index finds: 0.6 s
+    instead of 15-50 ms for a page of 50 on a million comments."""
     if not keys:
         return {}
-    rows = db.session.execute(
-        sa.select(Article.site_id, column, Comment.status, sa.func.count())
-        .join(Article, Article.id == Comment.article_id)
-        .where(column.in_({value for _, value in keys}),
-               Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED]),
-               Article.site_id.in_({site for site, _ in keys}))
-        .group_by(Article.site_id, column, Comment.status)
-    ).all()
+    rows = db.session.execute(history_query(column, keys)).all()
     result: dict[tuple[int, str], dict] = {}
     for site_id, value, status, count in rows:
-        result.setdefault((site_id, value), {"approved": 0, "rejected": 0})[status.value] = count
+        if status in (CommentStatus.APPROVED, CommentStatus.REJECTED):
+            result.setdefault((site_id, value), {"approved": 0, "rejected": 0})[status.value] = int(count)
     return result
+
+
+def history_query(column, keys: set[tuple[int, str]]) -> sa.Select:
+    """(site id, key, status, comments) for `_history`, every status."""
+    per_article = (sa.select(Comment.article_id, column.label("key"), Comment.status, sa.func.count().label("n"))
+                   .where(column.in_({value for _, value in keys}))
+                   .group_by(Comment.article_id, column, Comment.status)).subquery()
+    return (sa.select(Article.site_id, per_article.c.key, per_article.c.status, sa.func.sum(per_article.c.n))
+            .join(per_article, per_article.c.article_id == Article.id)
+            .where(Article.site_id.in_({site for site, _ in keys}))
+            .group_by(Article.site_id, per_article.c.key, per_article.c.status))
 
 
 def queue_item(actor, comment_id: int) -> QueueItem:
