@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from service.extensions import db
 from service.models import Comment, Site
 from service.services.moderation.moderation_queries import reported_clause
-from service.services.moderation.queue import history_query
+from service.auth import Actor
+from service.services.moderation.queue import QueueFilters, history_query, listing_query
 
 
 def _plan(tmp_path, statement) -> str:
@@ -45,3 +46,11 @@ def test_reported_comments_are_read_from_their_partial_index(tmp_path):
     plan = _plan(tmp_path, listing)
     assert plan.startswith("SCAN comment USING INDEX ix_comment_reported_created"), plan
     assert "TEMP B-TREE" not in plan, plan  # newest first straight from the index, no sort
+
+
+def test_a_site_moderators_reported_tab_is_read_from_the_partial_index_too(tmp_path):
+    sites = [Site(id=1, slug="blog", name="Blog", policy={})]
+    moderator = Actor(kind="moderator", id=1, is_admin=False, site_ids=frozenset({1}), moderator_id=1, label="m")
+    for filters in (QueueFilters(), QueueFilters(site="blog")):
+        plan = _plan(tmp_path, listing_query(moderator, "reported", filters, sites, None))
+        assert plan.startswith("SCAN comment USING INDEX ix_comment_reported_created"), plan

@@ -167,6 +167,25 @@ def test_reported_tab_holds_comments_with_enough_reports_for_the_site(as_user, w
     assert 'Reported <span class="count">1</span>' in html
 
 
+def test_the_reported_tab_shows_only_the_sites_of_the_moderator_and_the_filter(as_user, world):
+    reported = {}
+    for site, author in ((world.blog, "OnBlog"), (world.other, "OnOther")):
+        reported[author] = make_comment(site, "a", status="approved", author=author)
+        reported[author].flag_count = 5
+    db.session.commit()
+
+    def shown(email: str, query: str = "") -> set[str]:
+        html = as_user(email).get("/moderate/?tab=reported" + query).get_data(as_text=True)
+        return {name for name in reported if f'<strong class="author">{name}</strong>' in html}
+
+    assert shown("admin@example.org") == {"OnBlog", "OnOther"}
+    assert shown("admin@example.org", "&site=other") == {"OnOther"}
+    assert shown("mod@example.org") == {"OnBlog"}
+    assert shown("mod@example.org", "&site=other") == set()  # not theirs, whatever the filter says
+    assert shown("mod@example.org", "&site=blog&article=a") == {"OnBlog"}
+    assert shown("admin@example.org", "&site=nope") == set()
+
+
 def test_garbage_query_arguments_fall_back_to_defaults(as_user, world, held):
     client = as_user("mod@example.org")
     for query in ("tab=nope", "after=garbage", "after=99999999999999999999.1", "site=missing", "article=%00",
