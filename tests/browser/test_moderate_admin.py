@@ -177,6 +177,9 @@ def test_the_dry_run_tries_unsaved_values_and_keeps_them(page, moderated, consol
     page.locator("section.dry-run").get_by_role("button", name="Try it").click()
     expect(page.locator("#verdict")).to_contain_text("suspect_word")
     expect(page.get_by_label("Suspect words")).to_have_value("sunglasses")  # still there, not saved
+    # The verdict shows while the page is still loading; Enter is the page script's to handle,
+    # which starts once the document is parsed (deferred), so wait for it as a reader would.
+    page.wait_for_load_state("load")
     page.locator("section.dry-run").get_by_label("Name").fill("Sunny")
     page.locator("section.dry-run").get_by_label("Name").press("Enter")  # Try it, not the Backtest
     expect(page.locator("#verdict")).to_contain_text("suspect_word")
