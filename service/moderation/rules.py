@@ -251,15 +251,21 @@ def contact_details(draft: Draft, facts: Facts, policy: Policy) -> Reason | None
                   tuple(found.kinds()))
 
 
+def spam_threshold(model, policy: Policy) -> float:
+    """The score at or above which the filter holds a site's comment: the site's own
+    `spam_threshold`, or the model's for the site's `spam_max_false_holds`."""
+    if policy.spam_threshold is not None:
+        return policy.spam_threshold
+    return model.threshold_for(policy.spam_max_false_holds)
+
+
 def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
     """The learned filter: holds (never refuses) what its model scores at or above the threshold."""
     model = facts.spam_model
     if not policy.spam_filter or model is None:
         return None
     features = spam_features(draft.body, draft.author, draft.website, draft.email, draft.links, draft.page_url)
-    threshold = (policy.spam_threshold if policy.spam_threshold is not None
-                 else model.threshold_for(policy.spam_max_false_holds))
-    if model.probability(features) < threshold:  # most comments: no need to rank their features
+    if model.probability(features) < spam_threshold(model, policy):  # most comments: no need to rank their features
         return None
     score = model.score(features)
     return Reason("spam_score", HOLD, score.message(), score.top)

@@ -20,6 +20,7 @@ from flask import current_app
 from service.extensions import db
 from service.models import Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, utcnow
 from service.moderation.policy import Policy
+from service.moderation.rules import spam_threshold
 from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel, base_model
 from service.services.comments import read_cache
@@ -182,10 +183,7 @@ def summary(site_id: int, policy: Policy, days: int = 30) -> FilterSummary:
     trained = db.session.execute(  # not the weights: a page needs only when and on what
         sa.select(SpamModelVersion.trained_at, SpamModelVersion.n_decisions).where(SpamModelVersion.id == version)
     ).first() if version else None
-    threshold = None
-    if model is not None:
-        threshold = (policy.spam_threshold if policy.spam_threshold is not None
-                     else model.threshold_for(policy.spam_max_false_holds))
+    threshold = spam_threshold(model, policy) if model is not None else None
     return FilterSummary(len(held), released, marked, version, since, enabled=policy.spam_filter,
                          threshold=threshold, own_threshold=policy.spam_threshold is not None,
                          max_false_holds=policy.spam_max_false_holds,
