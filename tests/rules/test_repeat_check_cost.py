@@ -15,6 +15,7 @@ from service.moderation.text import fingerprint
 from service.moderation.types import Draft
 from service.services.moderation import decisions
 from tests.factories import make_site
+from tests.statements import statements_of
 
 BUSY_ADDRESS = "b" * 32
 POSTS = 3000
@@ -104,3 +105,21 @@ def test_without_the_text_and_time_index_the_check_still_avoids_the_senders_hist
         db.session.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_comment_fingerprint_created "
                                    "ON comment (fingerprint, created_at)"))
         db.session.commit()
+
+
+def test_a_site_with_the_check_off_reads_nothing_for_it(client, app):
+    make_site("blog", policy={"repeat_window_minutes": 0})
+    body = {"article": "a", "author": "Ann", "body": "The same words twice."}
+    sent = statements_of(lambda: [client.post("/api/v1/sites/blog/comments", json=body) for _ in range(2)])
+    assert not [s for s in sent if "fingerprint =" in s]
+    statuses = db.session.scalars(sa.select(Comment.status).order_by(Comment.id)).all()
+    assert [s.value for s in statuses] == ["approved", "approved"]  # the check, turned off, holds neither
+
+
+def test_a_site_with_the_check_on_reads_the_comments_with_the_same_text(client, app):
+    make_site("blog")
+    body = {"article": "a", "author": "Ann", "body": "The same words twice."}
+    sent = statements_of(lambda: [client.post("/api/v1/sites/blog/comments", json=body) for _ in range(2)])
+    assert len([s for s in sent if "fingerprint =" in s]) == 2
+    statuses = db.session.scalars(sa.select(Comment.status).order_by(Comment.id)).all()
+    assert [s.value for s in statuses] == ["approved", "rejected"]

@@ -219,7 +219,10 @@ _REPEAT = {by_email: _repeat_query(by_email) for by_email in (False, True)}
 
 def _is_repeat(site_id: int, policy: Policy, draft: Draft, body_print: str, now: datetime,
                exclude_id: int | None) -> bool:
-    """The same text from the same address or email on this site, within the repeat window."""
+    """The same text from the same address or email on this site, within the repeat window
+    (a window of 0 turns the check off, and then nothing is read)."""
+    if not policy.repeat_window_minutes:
+        return False
     params = {"ip_hash": draft.ip_hash, "email": draft.email, "fingerprint": body_print,
               "site": site_id, "since": now - timedelta(minutes=policy.repeat_window_minutes),
               "exclude": -1 if exclude_id is None else exclude_id}
