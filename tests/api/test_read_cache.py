@@ -7,6 +7,7 @@ import time
 
 from service.services.moderation.status import change_status
 from tests.factories import make_comment, make_site
+from tests.statements import statements_of
 
 COUNTS = "/api/v1/sites/blog/counts"
 THREAD = "/api/v1/sites/blog/comments"
@@ -171,6 +172,35 @@ def test_a_request_cannot_change_the_cached_site(make_app):
         db.session.rollback()
         db.session.remove()
         assert public_site("blog").policy["banned_words"] == ["spam"]
+
+
+def test_the_public_copy_has_every_column_of_the_site(app):
+    from dataclasses import fields
+
+    from service.models import Site
+    from service.services.administration.sites import PublicSite
+
+    assert {f.name for f in fields(PublicSite)} == {c.key for c in Site.__table__.columns}
+
+
+def test_the_public_copy_is_read_once_per_request_and_stays_beside_the_row_itself(make_app):
+    """The copy lives outside the session; a route that reads both the copy and the row (to
+    change it) gets each, and the change reaches the next request's copy."""
+    app = make_app(CACHE_TTL_SECONDS=60)
+    with app.app_context():
+        make_site(origins=["https://blog.example"])
+        from service.extensions import db
+        from service.services.administration.sites import get_site, public_site
+
+        first = public_site("blog")
+        assert first not in db.session.identity_map.values()
+        assert statements_of(lambda: public_site("blog")) == [] and public_site("blog") is first
+        row = get_site("blog")
+        assert row is not first and row in db.session
+        row.name = "Renamed"
+        db.session.commit()
+        db.session.remove()
+        assert public_site("blog").name == "Renamed" and first.name == "Blog"
 
 
 def test_expired_counts_are_dropped_not_kept_until_evicted(make_app):

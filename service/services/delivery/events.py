@@ -33,6 +33,7 @@ from service.extensions import db
 from service.models import Article, Comment, ModerationEvent, Moderator, OutboxMessage, Site, Webhook, \
     moderator_site, utcnow
 from service.services.administration.site_versions import current_version
+from service.services.administration.sites import version_read
 from service.services.comments import read_cache
 from service.services.comments.articles import on_site_origins
 from service.services.delivery import addresses, subscriptions
@@ -140,8 +141,9 @@ def _active_webhooks(site_id: int) -> tuple[WebhookSubscription, ...]:
     A removal that commits while this transaction runs still finds the webhook's row, which is
     deleted only later (see services/delivery/webhooks.py), so the outbox rows are accepted and
     the worker drops them."""
-    held = db.session.info.get("sites", {}).get(site_id)
-    version = held.config_version if held is not None else current_version(site_id)
+    version = version_read(site_id)
+    if version is None:
+        version = current_version(site_id)
 
     def load() -> tuple[WebhookSubscription, ...]:
         rows = db.session.execute(
