@@ -20,6 +20,10 @@ LEGITIMATE = [
     {"body": "on https://blog.example.com/p?id=3"},
     {"body": "Thanks!"},
     {"body": "Great post, thank you"},
+    {"body": "Great article, very informative! Thanks for sharing."},
+    {"body": "Very informative, thanks."},
+    {"body": "Informative post, keep it up!"},
+    {"body": "Lovely photos, thanks for sharing them!", "website": "https://gretafotografie.de", "author": "Greta"},
     {"body": "Cheers, this fixed my build"},
     {"body": "See https://github.com/pallets/flask/issues/1"},
     {"body": "Useful, the API reference is at https://docs.rs/serde"},
@@ -39,6 +43,9 @@ SPAM = [
     {"body": "Great post! Also see [cheap seo backlinks](https://rank-fast.buzz/order)"},
     {"body": "Earn $400 a day from home trading crypto, join here https://coin-rich.bond"},
     {"body": "Recover your stolen bitcoin, message the hacker on Telegram @fundsback_pro"},
+    {"body": "Great post! Thanks for sharing [cheap flights to Bali](https://cheapflights-bali.top)",
+     "author": "Travel Deals"},
+    {"body": "Nice blog, keep writing. Visit https://bestcasinobonus.icu", "author": "Casino Bonus"},
 ]
 
 

@@ -145,3 +145,27 @@ def test_web_workers_never_import_numpy_scipy_or_scikit_learn(database_url):
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_blog_examples_weigh_more_than_the_videos_in_the_base_data():
+    from service.spam import retrain
+
+    examples = retrain.base_examples()
+    weights = retrain.base_weights(examples)
+    by_source = {e.source: w for e, w in zip(examples, weights)}
+    assert by_source.pop("blog") == retrain.BLOG_WEIGHT > 1
+    assert set(by_source.values()) == {1.0} and len(by_source) == 3
+
+
+def test_the_shipped_base_model_is_what_build_base_makes_of_the_data():
+    """Changing the training data, its weights or the features without rebuilding the shipped
+    model (`flask --app wsgi spam build-base`) fails here."""
+    from service.moderation.spam_model import BASE_MODEL
+    from service.spam import retrain
+
+    shipped = SpamModel.from_bytes(BASE_MODEL.read_bytes(), version=0)
+    built = retrain.build_base()
+    assert built.weights.keys() == shipped.weights.keys()
+    assert max(abs(built.weights[f] - shipped.weights[f]) for f in built.weights) < 1e-6
+    assert built.threshold == pytest.approx(shipped.threshold, abs=1e-6)
+    assert built.bias == pytest.approx(shipped.bias, abs=1e-6)
