@@ -130,14 +130,17 @@ def blog_learning_curve(path: Path) -> list[str]:
     random.Random(f"curve:{path.name}").shuffle(order)
     base = base_examples()
     out = ["| decisions | spam held | legitimate held | spam whose only link is the website | "
-           "legitimate with a link in the text |", "|---:|---:|---:|---:|---:|"]
+           "legitimate with a link in the text | the base model on the same rest: spam / legitimate |",
+           "|---:|---:|---:|---:|---:|---:|"]
     for n in BLOG_CURVE:
         decided, rest = order[:n], order[n:]
         model = base_model() if not n else training.fit(
             base + decided, weights=base_weights(base) + [DECISION_WEIGHT] * n).model
         counts, _ = blog_counts(model, rest)
+        before, _ = blog_counts(base_model(), rest) if n else (counts, None)
         out.append(f"| {n} | {share(counts, True)} | {share(counts, False)} | "
-                   f"{share(counts, True, (LINK_KINDS[1],))} | {share(counts, False, (LINK_KINDS[2],))} |")
+                   f"{share(counts, True, (LINK_KINDS[1],))} | {share(counts, False, (LINK_KINDS[2],))} | "
+                   f"{share(before, True)} / {share(before, False)} |")
         print(f"  {path.name} after {n} decisions: {out[-1]}", flush=True)
     return out
 
@@ -247,11 +250,12 @@ def write(rows, blog_rows, curve, shout, n_blog, n_blog_spam, on_blogs) -> None:
             "The same file as a new site that its moderators decide on: its first N comments (a fixed",
             f"shuffle) added to the base data as decisions (weight {DECISION_WEIGHT:g}), as a retraining",
             "adds them, and the retrained model measured on the rest:", "", *dev_curve, "",
-            "The decisions take the false holds down and the spam held with them, and the flattery whose",
-            "only link is the website field stays mostly published. The retrained threshold is not what",
-            "lets it through: at the base model's threshold the retrained models alone would hold only 2-4",
-            "more of the rest's spam. A site whose spam is of that kind can review every first comment",
-            "(mode `first-time`)."]
+            "Against the base model on the same rest, the decisions hold as many legitimate comments or",
+            "fewer (1 of 161 against 2 after 100) and cost 2-5 points of spam held (a decision weighing 1 or",
+            "4 instead of 2 moves that by at most a point), and the flattery whose only link is the website field stays mostly published. The",
+            "retrained threshold is not what lets spam through: at the base model's threshold the retrained",
+            "models alone would hold only 2-4 more of the rest's spam. A site whose spam is of that kind can",
+            "review every first comment (mode `first-time`)."]
     old_s, old_l, new_s, new_l = shout
     out += ["", "## Shouting and repeated characters", "",
             "The shouting and character-flood rules on all three files, every comment a first-time submission:",
