@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -89,6 +90,25 @@ class Site(db.Model):
     # Bumped with every change to the site, its blocks or its webhooks (see site_versions.py):
     # every process keys its copies of them on it.
     config_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+@dataclass(frozen=True, slots=True)
+class PublicSite:
+    """A site as the public routes read it (submitting a comment, the CORS check): this
+    request's copy of the row, outside the session. Building an ORM object and adding it to the
+    session cost more than the rest of reading the site; nothing writes through this copy, and
+    `get_site` (services/administration/sites.py) gives the row itself to every route that may
+    change it. It has every column of `Site` as an attribute, so whatever only reads a site
+    takes either."""
+
+    id: int
+    slug: str
+    name: str
+    origins: list
+    policy: dict
+    settings: dict
+    created_at: datetime
+    config_version: int
 
 
 class Article(db.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, g, request
 
 from service.errors import Forbidden, ServiceError
-from service.models import Site
+from service.models import PublicSite, Site
 from service.services.comments.submissions import site_of
 from service.services.administration.sites import public_site
 
@@ -24,7 +24,7 @@ def origin_allowed(site: Site, origin: str | None) -> bool:
     return not allowed or origin.rstrip("/").lower() in allowed
 
 
-def require_allowed_origin(site: Site) -> None:
+def require_allowed_origin(site: Site | PublicSite) -> None:
     """Refuse a write whose browser says it comes from a page the site did not list."""
     origin = request.headers.get("Origin")
     if not origin_allowed(site, origin):

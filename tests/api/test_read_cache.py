@@ -177,8 +177,7 @@ def test_a_request_cannot_change_the_cached_site(make_app):
 def test_the_public_copy_has_every_column_of_the_site(app):
     from dataclasses import fields
 
-    from service.models import Site
-    from service.services.administration.sites import PublicSite
+    from service.models import PublicSite, Site
 
     assert {f.name for f in fields(PublicSite)} == {c.key for c in Site.__table__.columns}
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -14,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service.errors import Conflict, NotFound, Unprocessable
 from service.extensions import db
-from service.models import Site
+from service.models import PublicSite, Site
 from service.services.administration.site_versions import current_version
 from service.services.comments import read_cache
 
@@ -38,24 +36,6 @@ def get_site(slug: str) -> Site:
         if site is None:
             raise NotFound(f"No site {slug!r}.")
     return site
-
-
-@dataclass(frozen=True, slots=True)
-class PublicSite:
-    """A site as the public routes read it (submitting a comment, the CORS check): this
-    request's copy of the row, outside the session. Building an ORM object and adding it to the
-    session cost more than the rest of reading the site; nothing writes through this copy, and
-    `get_site` gives the row itself to every route that may change it. It has every column of
-    `Site` as an attribute, so whatever reads a site takes either."""
-
-    id: int
-    slug: str
-    name: str
-    origins: list
-    policy: dict
-    settings: dict
-    created_at: datetime
-    config_version: int
 
 
 def public_site(slug: str) -> PublicSite:

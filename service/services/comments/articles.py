@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from service.extensions import db
-from service.models import Article, Site
+from service.models import Article, PublicSite, Site
 
 
 # Built once: every comment written looks its article up.
@@ -21,7 +21,8 @@ def find_article(site_id: int, key: str) -> Article | None:
     return db.session.execute(_BY_KEY, {"site": site_id, "key": key}).scalar_one_or_none()
 
 
-def get_or_create_article(site: Site, key: str, *, title: str | None = None, url: str | None = None) -> Article:
+def get_or_create_article(site: Site | PublicSite, key: str, *, title: str | None = None,
+                          url: str | None = None) -> Article:
     """The article for `key`, inserted if new."""
     article = find_article(site.id, key)
     if article is not None:
@@ -50,7 +51,8 @@ _TARGET_BY_KEY = (sa.select(Article.id, Article.key, Article.mode, Article.close
                   .where(Article.site_id == sa.bindparam("site"), Article.key == sa.bindparam("key")))
 
 
-def comment_target(site: Site, key: str, *, title: str | None = None, url: str | None = None) -> CommentTarget:
+def comment_target(site: Site | PublicSite, key: str, *, title: str | None = None,
+                   url: str | None = None) -> CommentTarget:
     """The article a new comment goes to, inserted if new."""
     params = {"site": site.id, "key": key}
     row = db.session.connection().execute(_TARGET_BY_KEY, params).first()

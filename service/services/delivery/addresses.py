@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from service.errors import BadRequest
 from service.extensions import db
-from service.models import ConfirmedAddress, OutboxMessage, Site, utcnow
+from service.models import ConfirmedAddress, OutboxMessage, PublicSite, Site, utcnow
 
 CONFIRM_EVENT = "address.confirm"
 MAIL_INTERVAL = timedelta(days=1)
@@ -71,7 +71,7 @@ def confirmed_among(site_id: int, emails: list[str]) -> set[str]:
     return {by_hash[h] for h in hashes}
 
 
-def request_confirmation(site: Site, email: str, now: datetime | None = None) -> bool:
+def request_confirmation(site: Site | PublicSite, email: str, now: datetime | None = None) -> bool:
     """Queue a confirmation mail to `email` for `site` unless it is confirmed already or one
     was sent to it (for any site) within the last day; in the caller's transaction. True when
     a mail was queued."""

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from service.errors import Forbidden
 from service.extensions import db
 from service.form_tokens import fill_seconds
-from service.models import Article, Block, Comment, CommentStatus, Flag, ModerationEvent, Site, utcnow
+from service.models import Article, Block, Comment, CommentStatus, Flag, ModerationEvent, PublicSite, Site, \
+    utcnow
 from service.moderation import engine
 from service.moderation.policy import Policy, is_article_closed
 from service.moderation.rules import STORED_DATA_CODES
@@ -73,8 +74,8 @@ def refuse_if_closed(policy: Policy, article: Article | CommentTarget, now: date
         raise Forbidden("Comments are closed on this article.")
 
 
-def decide_submission(site: Site, article: CommentTarget, policy: Policy, data: dict, rendered: RenderedBody,
-                      ip_hash: str, author_key_hash: str | None) -> Outcome:
+def decide_submission(site: Site | PublicSite, article: CommentTarget, policy: Policy, data: dict,
+                      rendered: RenderedBody, ip_hash: str, author_key_hash: str | None) -> Outcome:
     """Refuse (closed, rate-limited) before anything is stored, else decide."""
     now = utcnow()
     refuse_if_closed(policy, article, now)
@@ -136,7 +137,7 @@ def evaluate_draft(site: Site, policy: Policy, data: dict) -> Decision:
     return engine.decide(draft, facts, policy)
 
 
-def gather_facts(site: Site, policy: Policy, draft: Draft, author_key_hash: str | None, now: datetime,
+def gather_facts(site: Site | PublicSite, policy: Policy, draft: Draft, author_key_hash: str | None, now: datetime,
                  body_print: str, exclude_id: int | None = None) -> Facts:
     """`body_print` is the draft's fingerprint, computed once by the caller, which also stores it.
     `exclude_id` is the comment being edited: neither a repeat of itself nor its own history."""
@@ -229,7 +230,7 @@ def _is_repeat(site_id: int, policy: Policy, draft: Draft, body_print: str, now:
     return db.session.connection().execute(_REPEAT[bool(draft.email)], params).first() is not None
 
 
-def _blocks(site: Site) -> tuple[BlockFact, ...]:
+def _blocks(site: Site | PublicSite) -> tuple[BlockFact, ...]:
     """The site's blocks, kept per process for the site's configuration version (which every
     block change bumps), so a block made through any process applies from the next request."""
     site_id = site.id

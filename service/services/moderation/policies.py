@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 
 from service.errors import Unprocessable
 from service.extensions import db
-from service.models import Article, Site
+from service.models import Article, PublicSite, Site
 from service.moderation.policy import Policy, dump_policy, load_policy
 from service.services.moderation import decisions
 from service.services.comments.articles import CommentTarget
@@ -34,11 +34,11 @@ def _load(policy_json: str) -> Policy:
         return load_policy({key: value for key, value in data.items() if key not in exc.messages})
 
 
-def site_policy(site: Site) -> Policy:
+def site_policy(site: Site | PublicSite) -> Policy:
     return _load(json.dumps(site.policy or {}, sort_keys=True))
 
 
-def effective_policy(site: Site, article: Article | CommentTarget | None) -> Policy:
+def effective_policy(site: Site | PublicSite, article: Article | CommentTarget | None) -> Policy:
     """The site's policy with the article's own mode, if it has one."""
     policy = site_policy(site)
     if article is not None and article.mode and article.mode != policy.mode:
