@@ -75,9 +75,7 @@ def shouting_fires(examples) -> tuple[float, float, float, float]:
 
 def is_held(model, example: Example, policy: Policy = DEFAULT_POLICY) -> bool:
     """Whether the submission's own decision holds `example` as a first-time anonymous comment."""
-    return screen_first_comment({"body": example.body, "author": example.author or "reader",
-                                 "website": example.website, "email": example.email},
-                                model, policy, example.page_url).status != "approved"
+    return screen_first_comment(example.submission(), model, policy, example.page_url).status != "approved"
 
 
 def link_kind(example: Example) -> str:

@@ -107,9 +107,7 @@ def evaluate(file: Path) -> None:
     held = {True: 0, False: 0}
     total = {True: 0, False: 0}
     for example in examples:
-        decision = screen_first_comment({"body": example.body, "author": example.author or "reader",
-                                         "website": example.website, "email": example.email},
-                                        model, DEFAULT_POLICY, example.page_url)
+        decision = screen_first_comment(example.submission(), model, DEFAULT_POLICY, example.page_url)
         total[example.spam] += 1
         held[example.spam] += decision.status != "approved"
     recall = held[True] / total[True] if total[True] else 0.0

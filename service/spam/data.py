@@ -39,6 +39,10 @@ class Example:
     source: str = ""
     page_url: str | None = None  # the page the comment was left on
 
+    def submission(self) -> dict:
+        """The fields a reader's submission of this comment carries."""
+        return {"body": self.body, "author": self.author or "reader", "website": self.website, "email": self.email}
+
 
 def typed_text(content: str) -> str:
     text = _BREAK.sub("\n", content)
