@@ -11,7 +11,9 @@ the hundreds of them a comment has are plain slices of its text),
 
 A link to the page the comment is on is not a link: readers quote the article's own address
 ("Roar (Official): https://youtu.be/...") and it says nothing about spam, while every other link
-weighs heavily. It is left out of the text and the links before anything is counted.
+weighs heavily. Nor is a link to a host only public institutions can register (.gov, .edu,
+gov.uk, ac.jp...): it promotes no one, and readers cite them as they cite the article (a tax
+page, a trail closure). Both are left out of the text and the links before anything is counted.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from .contact import find_contact_details
 from .text import capitals_share
 
 # 2: links to the comment's own page are left out; 3: pieces across words, kinds renamed;
-# 4: pieces of 3-4 characters within a word and 5-6 across (were 3-5 and 4-6).
-FEATURE_VERSION = 4
+# 4: pieces of 3-4 characters within a word and 5-6 across (were 3-5 and 4-6); 5: links to
+# public institutions left out.
+FEATURE_VERSION = 5
 MAX_TEXT = 2000  # characters of the body that are read: spam says what it wants early
 CHAR_SIZES = (3, 4)  # within a word
 # Pieces that cross a space ("k out", "my cha") catch phrases whatever their spelling and
@@ -66,6 +69,12 @@ _FLOOD = re.compile(r"(\S)\1{11,}")
 _EXCLAIM = re.compile(r"[!?]{3,}")
 _SECOND_LEVEL = frozenset({"co", "com", "net", "org", "ac", "gov", "edu", "ne", "or", "go"})
 _NOT_HOSTS = frozenset({"e.g", "i.e", "a.m", "p.m"})
+# Registration under these is restricted to governments, universities and treaty organisations:
+# .gov, .edu, .mil, .int, and the second-level names countries keep for the same (gov.uk, gob.mx,
+# gouv.fr, go.jp, ac.uk, edu.au, govt.nz, gv.at).
+_INSTITUTION_TLDS = frozenset({"gov", "edu", "mil", "int"})
+_INSTITUTION_SECOND_LEVEL = frozenset({"gov", "edu", "mil", "ac", "gob", "gouv", "govt", "go", "gv"})
+_GOVERNMENT_PORTALS = frozenset({"gov", "gob", "gouv", "govt"})
 CAPS_MIN_LETTERS = 20
 CAPS_SHARE = 0.7
 
@@ -98,6 +107,19 @@ def url_host(url: str) -> str | None:
     return host.removeprefix("www.")
 
 
+def is_institution(host: str) -> bool:
+    """Whether `host` is under a name only a public institution can register."""
+    labels = host.lower().strip(".").split(".")
+    if len(labels) < 2:
+        return False
+    if labels[-1] in _INSTITUTION_TLDS:
+        return True
+    if len(labels[-1]) != 2 or labels[-2] not in _INSTITUTION_SECOND_LEVEL:
+        return False
+    # gov.uk and gob.mx are governments' own portals; go.to or ac.me alone are ordinary names.
+    return len(labels) >= 3 or labels[-2] in _GOVERNMENT_PORTALS
+
+
 def page_key(url: str | None) -> str | None:
     """What makes an address one page: host (without www.), path and query, in any case; the
     scheme, a trailing slash and the fragment do not count."""
@@ -117,14 +139,21 @@ def page_key(url: str | None) -> str | None:
     return _fold(f"{key}?{parts.query}" if parts.query else key)
 
 
-def _without_page(text: str, links, page: str | None) -> tuple[str, tuple[str, ...]]:
-    """The text and links with every link to `page` (a `page_key`) taken out."""
-    links = tuple(links)
-    if page is None:
-        return text, links
+def _not_a_link(url: str, page: str | None) -> bool:
+    """Whether a link counts for nothing: it points to the comment's own page (`page`, a
+    `page_key`) or to a public institution."""
+    if page is not None and page_key(url) == page:
+        return True
+    host = url_host(url)
+    return host is not None and is_institution(host)
+
+
+def _without_unlinked(text: str, links, page: str | None) -> tuple[str, tuple[str, ...]]:
+    """The text and links with every link that counts for nothing taken out."""
+    links = tuple(url for url in links if not _not_a_link(url, page))
     if _ADDRESS_HINT.search(text):
-        text = _URLISH.sub(lambda m: " " if page_key(m.group()) == page else m.group(), text)
-    return text, tuple(url for url in links if page_key(url) != page)
+        text = _URLISH.sub(lambda m: " " if _not_a_link(m.group(), page) else m.group(), text)
+    return text, links
 
 
 def link_hosts(body: str, links: tuple[str, ...] | list[str] = ()) -> list[str]:
@@ -193,7 +222,7 @@ def spam_features(body: str, author: str = "", website: str | None = None, email
     """Every feature of one comment, each once (a feature is there or not). `page_url` is the
     address of the page the comment is on (its article's URL), when known."""
     body = body[:MAX_TEXT]
-    folded, links = _without_page(_fold(body), links, page_key(page_url))
+    folded, links = _without_unlinked(_fold(body), links, page_key(page_url))
     words = _words(folded)
     feats = _word_features(words, "w:")
     feats.extend(_piece_features(words))

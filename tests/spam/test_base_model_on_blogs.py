@@ -19,6 +19,9 @@ LEGITIMATE = [
     {"body": "my blog: ann.blog"},
     {"body": "on https://blog.example.com/p?id=3"},
     {"body": "Thanks!"},
+    # Pages of public institutions are cited, not promoted.
+    {"body": "The CDC has a page on how long it lasts: https://www.cdc.gov/flu/about/index.html"},
+    {"body": "HMRC's guidance is here, for UK readers: https://www.gov.uk/guidance/capital-gains-tax"},
     {"body": "Great post, thank you"},
     {"body": "Great article, very informative! Thanks for sharing."},
     {"body": "Very informative, thanks."},

@@ -12,7 +12,8 @@ from service.moderation.contact import find_contact_details
 from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
 from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, CHAR_SIZES, CROSS_SIZES, _piece_features,
-                                              link_hosts, page_key, registrable, spam_features)
+                                              is_institution, link_hosts, page_key, registrable,
+                                              spam_features)
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
 
@@ -166,6 +167,30 @@ def test_a_link_to_the_comments_own_page_is_no_link():
                               links=("https://blog.example/posts/other",), page_url=page)
     assert {"nlinks:1", "host:blog.example", "tld:example"} <= elsewhere
     assert "host:pills.shop" in spam_features("see pills.shop", page_url=page)
+
+
+@pytest.mark.parametrize(("host", "institution"), [
+    ("www.irs.gov", True), ("nhtsa.gov", True), ("mit.edu", True), ("army.mil", True), ("who.int", True),
+    ("www.gov.uk", True), ("gov.uk", True), ("assets.publishing.service.gov.uk", True), ("ox.ac.uk", True), ("u-tokyo.ac.jp", True),
+    ("sat.gob.mx", True), ("impots.gouv.fr", True), ("ird.govt.nz", True), ("www.bmf.gv.at", True),
+    ("unimelb.edu.au", True), ("www.mhlw.go.jp", True),
+    ("gov.pills.shop", False), ("edu-essays.com", False), ("cheapedu.xyz", False), ("go.com", False), ("go.to", False), ("ac.me", False),
+    ("mygov.co.uk", False), ("gov.example.com", False), ("int.casino", False), ("bit.ly", False), ("localhost", False),
+])
+def test_hosts_only_public_institutions_can_register(host, institution):
+    assert is_institution(host) is institution
+
+
+def test_a_link_to_a_public_institution_is_no_link():
+    cited = spam_features("The IRS page is readable: https://www.irs.gov/retirement-plans/limits and ed.gov too",
+                          links=("https://www.irs.gov/retirement-plans/limits",))
+    assert cited == spam_features("The IRS page is readable: and too")
+    assert "nlinks:0" in cited and not any(f.startswith(("host:", "tld:")) for f in cited)
+    # A spam link beside one counts as before, and so does the website field.
+    mixed = spam_features("see https://pills.shop/buy and https://nih.gov/x", links=("https://pills.shop/buy",
+                                                                                     "https://nih.gov/x"))
+    assert {"nlinks:1", "host:pills.shop", "tld:shop"} <= mixed and "host:nih.gov" not in mixed
+    assert "has:website" in spam_features("thanks", website="https://cs.stanford.edu/~ann")
 
 
 @pytest.mark.parametrize(("host", "key"), [("a.b.example.com", "example.com"), ("shop.example.co.uk", "example.co.uk"),
