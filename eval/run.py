@@ -7,8 +7,8 @@ reader's submission goes through, with the default policy and every comment a fi
 anonymous submission; the model alone with its ROC-AUC; then the learning curve: a new source
 (the third video) after 25, 50, 100 and 200 moderator decisions on it, measured on the rest of it.
 Last, the shipped base model, as a new install runs it, on blog comments written apart from
-every training file: eval/blog_dev.csv and eval/blog_holdout.csv (see write() for what each was
-used for).
+every training file: eval/blog_dev.csv, eval/blog_holdout.csv and eval/blog_test.csv (see
+write() for what each was used for).
 Writes eval/RESULTS.md; every figure is deterministic (fixed seeds, fixed orders).
 """
 
@@ -38,6 +38,7 @@ CURVE = (0, 25, 50, 100, 200)
 RULES_ONLY = Policy(spam_filter=False)
 BLOG_DEV = ROOT / "eval" / "blog_dev.csv"
 BLOG_HOLDOUT = ROOT / "eval" / "blog_holdout.csv"
+BLOG_TEST = ROOT / "eval" / "blog_test.csv"
 
 
 def pipeline(model, examples, policy=DEFAULT_POLICY) -> tuple[float, float]:
@@ -195,8 +196,8 @@ def main() -> None:
             curve[n].append(pipeline(adapted, rest))
             print(f"  after {n} decisions: {curve[n][-1]}", flush=True)
     shout = shouting_fires([e for name in names for e in files[name]])
-    on_blogs = (on_blog_comments(base_model(), BLOG_HOLDOUT), on_blog_comments(base_model(), BLOG_DEV),
-                blog_learning_curve(BLOG_DEV))
+    on_blogs = (on_blog_comments(base_model(), BLOG_TEST), on_blog_comments(base_model(), BLOG_HOLDOUT),
+                on_blog_comments(base_model(), BLOG_DEV), blog_learning_curve(BLOG_DEV))
     write(rows, blog_rows, curve, shout, len(blog), sum(e.spam for e in blog), on_blogs)
     print(f"eval/RESULTS.md written in {time.monotonic() - started:.0f} s")
 
@@ -227,32 +228,36 @@ def write(rows, blog_rows, curve, shout, n_blog, n_blog_spam, on_blogs) -> None:
         rec = [r for r, _ in results]
         fal = [f for _, f in results]
         out.append(f"| {n} | {pct(sum(rec) / 3)} | {pct(sum(fal) / 3)} | {pct(min(rec))} | {pct(max(fal))} |")
-    holdout, dev, dev_curve = on_blogs
+    test, holdout, dev, dev_curve = on_blogs
     out += ["", "## The shipped base model on blog comments it never saw", "",
             "What a new install holds on day one: the base model in the package (trained on the three",
             "videos and the blog examples) with the default policy, every comment a first-time anonymous",
-            "submission. Both files were written for this project apart from the training data, each",
-            "blind to it and to the model (legitimate: short thanks and praise, some with the author's own",
-            "website, questions, links to docs or an own blog, money, casinos or medication in context,",
-            "excitement, other languages; spam: SEO anchors, pharma, casinos, crypto and loan offers,",
-            "essays, flattery whose only link is the website field, contact-detail scams, other languages).",
-            "",
-            "eval/blog_holdout.csv was written after the other, blind like it, and is measured only here;",
-            "nothing was chosen by its figures. The base model before the last 185 blog examples and their",
-            "weight (below) held 65.0% of its spam at 3.0% of its legitimate comments:", "", *holdout, "",
+            "submission. The three files were written for this project apart from the training data, each",
+            "blind to it, to the model and to the files before it (legitimate: short thanks and praise, some",
+            "with the author's own website, questions, links to docs or an own blog, money, casinos or",
+            "medication in context, excitement, other languages; spam: SEO anchors, pharma, casinos, crypto",
+            "and loan offers, essays, flattery whose only link is the website field, contact-detail scams,",
+            "other languages).", "",
+            "eval/blog_test.csv (300 comments, 125 spam; for 150 of them the website field is the only",
+            "link) was written last. The model before the website's signature (below) held 51.2% of its",
+            "spam at 5.1% of its legitimate comments (website-only spam 20.0% at 0.0%; legitimate comments",
+            "with a link in the text 26.7%); the shipped model:", "", *test, "",
+            "eval/blog_holdout.csv was written before it, and chose nothing either; it was measured with",
+            "each shipped model. The base model before the last 185 blog examples and their weight (below)",
+            "held 65.0% of its spam at 3.0% of its legitimate comments; the one before the website's",
+            "signature 71.7% at 3.0% (website-only spam 3.7%):", "", *holdout, "",
             "eval/blog_dev.csv chose them: with the base model before them it held 73.3% of spam at 3.5% of",
             "legitimate comments; with the 185 rows of short praise and thanks (and praise carrying a spam",
             "link or website) added to the blog examples, 83.6% at 2.6%; with the blog examples weighing 2",
-            "(kept), the figures below. Features tried on it were not kept (below), and its figures are no",
-            "longer blind:", "", *dev, "",
+            "(kept), 86.2% at 1.3%; with the website's signature (kept, below), the figures below. Features",
+            "tried on it were not kept (below), and its figures are no longer blind:", "", *dev, "",
             "The same file as a new site that its moderators decide on: its first N comments (a fixed",
             f"shuffle) added to the base data as decisions (weight {DECISION_WEIGHT:g}), as a retraining",
             "adds them, and the retrained model measured on the rest:", "", *dev_curve, "",
-            "Against the base model on the same rest, the decisions hold as many legitimate comments or",
-            "fewer (none of 161 against 1 after 100) and cost 2-5 points of spam held (a decision weighing 1 or",
-            "4 instead of 2 moves that by at most a point), and the flattery whose only link is the website field stays mostly published. The",
-            "retrained threshold is not what lets spam through: at the base model's threshold the retrained",
-            "models alone would hold only 2-4 more of the rest's spam. A site whose spam is of that kind can",
+            "Against the base model on the same rest, the decisions hold fewer legitimate comments (2 of",
+            "161 against 5 after 100) and cost 0-4 points of spam held (a decision weighing 1 or 4 instead of",
+            "2 moved that by at most a point when it was measured, before the website's signature), mostly",
+            "flattery whose only link is the website field. A site whose spam is mostly of that kind can",
             "review every first comment (mode `first-time`)."]
     old_s, old_l, new_s, new_l = shout
     out += ["", "## Shouting and repeated characters", "",
@@ -271,6 +276,25 @@ def write(rows, blog_rows, curve, shout, n_blog, n_blog_spam, on_blogs) -> None:
             "- A link to the comment's own page (the video's address here, the article's on a site) is no",
             "  link: 87.7% held at 5.1%, ROC-AUC 0.974 (at most 2%: 80.0%), where the links readers quote to",
             "  the video itself made 88.1% at 7.4%.",
+            "- Whose name a website comes under (`website:person`, `website:phrase`, `website:handle`): a",
+            "  blog spammer signs the website field with the words it wants linked (\"Cheap Flights Deals\"),",
+            "  a reader with their name; each word of the name but initials is looked up in",
+            "  `service/moderation/given_names.txt` (3,900 given names of many languages, written for this",
+            "  project without sight of any evaluation file, leaving out names that are also words of shop",
+            "  names). Only comments with a website have it, so the video figures at the top are unchanged.",
+            "  On eval/blog_dev.csv, at the same thresholds, it holds more spam at as many legitimate",
+            "  comments (0.76: 105 against 100 of 116 spam, 2 and 2 of 228 legitimate; 0.80: 102 against",
+            "  95, 1 and 1), and with its own threshold 95.7% at 3.1% (website-only spam 78.9%, was 31.6%).",
+            "  Its threshold is lower (0.656 against 0.760): the blog examples signed by a person score",
+            "  lower out of fold, and they had set it. That costs legitimate comments with a link in the",
+            "  text (dev 10.8%, was 5.4%). The earlier 0.760 owed something to the fold seed: with seeds",
+            "  1-4 it was 0.71-0.73, the new one's 0.61-0.67. Trained with the blog examples, across",
+            "  videos: worst 85.2% held at 2.9% (was 84.0% at 2.3%). On eval/blog_test.csv, written for",
+            "  this and measured before and after: 62.4% at 6.9% against 51.2% at 5.1%. Looking up only",
+            "  the name's first word held as much (dev 95.7% at 2.6%, blog_test.csv 63.2% at 6.9%); every",
+            "  word is looked up so that a name written family name first (\"Tanaka Hiroshi\") counts as",
+            "  a person's. A short comment with a website under a name the list lacks (\"Rea Der\",",
+            "  \"Oakleaf Pottery\") now scores about 0.70 and is held; a longer one about 0.23.",
             "- A link to a host only public institutions can register (.gov, .edu, .mil, .int, gov.uk,",
             "  ac.jp...) is no link either (last, with everything below): the videos and the blog examples",
             "  have none, so the video figures are unchanged; on eval/blog_dev.csv it released the one",

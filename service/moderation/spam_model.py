@@ -18,7 +18,8 @@ from .spam_features import FEATURE_VERSION, describe, is_piece
 
 FORMAT = "spam-model/1"
 # The features a reason names: readable ones first; a piece of a word only when nothing else weighs.
-_READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", "has:", "nlinks:", "name:", "style:")
+_READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", "has:", "nlinks:", "name:", "style:",
+             "website:")
 # Words that weigh in the score but tell a moderator nothing: function words, and the syntax of a
 # link (the link itself is named by its host, its TLD and the count of links). Single characters
 # are left out too. They still count; a reason just names something more telling instead.

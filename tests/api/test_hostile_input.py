@@ -69,7 +69,8 @@ def test_hostile_values_in_each_comment_field(client, field):
 
 
 def test_stored_hostile_text_is_shown_back_escaped(client):
-    make_site()
+    # Published to be read back: the spam filter would hold a website under a name of markup.
+    make_site(policy={"spam_filter": False})
     response = client.post("/api/v1/sites/blog/comments", json={
         "article": "a", "author": "<img src=x onerror=alert(1)>", "body": "{{ 7*7 }} <script>x</script>",
         "website": "https://x.example.com/\"><script>alert(1)</script>"})

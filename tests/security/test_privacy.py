@@ -29,12 +29,12 @@ def test_no_public_endpoint_shows_a_commenters_email(app, client):
     make_site("blog", policy=FAST)
     make_site("held", mode="pre", policy=FAST)
     created = client.post("/api/v1/sites/blog/comments", json={
-        "article": "post-1", "author": "Rea Der", "email": EMAIL, "website": "https://reader.example",
+        "article": "post-1", "author": "Ann Reader", "email": EMAIL, "website": "https://reader.example",
         "body": "Public words.", "notify_replies": True})
     assert created.status_code == 201
     never_shows_the_email(created.get_data(as_text=True), "the create response")
     comment_id, edit_token = created.json["comment"]["id"], created.json["edit_token"]
-    held = client.post("/api/v1/sites/held/comments", json={"article": "post-1", "author": "Rea Der",
+    held = client.post("/api/v1/sites/held/comments", json={"article": "post-1", "author": "Ann Reader",
                                                              "email": EMAIL.upper(), "body": "Held words."})
     assert held.status_code == 202
     never_shows_the_email(held.get_data(as_text=True), "the held create response")
@@ -42,7 +42,7 @@ def test_no_public_endpoint_shows_a_commenters_email(app, client):
                                                               "body": "A reply.", "parent_id": comment_id})
     assert reply.status_code == 201
 
-    form = client.post("/embed/held?article=post-2", data={"author": "Rea Der", "email": EMAIL, "website": "",
+    form = client.post("/embed/held?article=post-2", data={"author": "Ann Reader", "email": EMAIL, "website": "",
                                                            "body": "Held through the form.", "homepage": ""})
     assert form.status_code == 303
     pages = {
@@ -160,13 +160,13 @@ def test_an_erased_comment_leaves_the_public_thread_at_once(make_app):
     app = make_app(CACHE_TTL_SECONDS=60.0)
     with app.app_context():
         blog = make_site("blog")
-        make_comment(blog, "a", email=EMAIL, author="Rea Der", body="Soon gone.")
+        make_comment(blog, "a", email=EMAIL, author="Ann Reader", body="Soon gone.")
         client = app.test_client()
-        assert "Rea Der" in client.get("/embed/blog?article=a").get_data(as_text=True)
+        assert "Ann Reader" in client.get("/embed/blog?article=a").get_data(as_text=True)
         assert app.test_cli_runner().invoke(args=["privacy", "erase", EMAIL, "--yes"]).exit_code == 0
         for url in ("/embed/blog?article=a", "/api/v1/sites/blog/comments?article=a"):
             page = client.get(url).get_data(as_text=True)
-            assert "Rea Der" not in page and "Soon gone." not in page
+            assert "Ann Reader" not in page and "Soon gone." not in page
         assert client.get("/api/v1/sites/blog/counts?article=a").json["counts"] == {"a": 0}
 
 

@@ -49,6 +49,20 @@ SPAM = [
     {"body": "Great post! Thanks for sharing [cheap flights to Bali](https://cheapflights-bali.top)",
      "author": "Travel Deals"},
     {"body": "Nice blog, keep writing. Visit https://bestcasinobonus.icu", "author": "Casino Bonus"},
+    # Flattery whose only link is the website field, signed with the words the spammer wants linked.
+    {"body": "Very helpful information, keep up the good work.", "author": "Buy Modafinil Online",
+     "website": "https://modafinil-store.online"},
+    {"body": "What a great read, bookmarked your site.", "author": "Instant Payday Loans",
+     "website": "https://instantpaydayloans.site"},
+]
+# Praise of the same kind from readers who sign with their name and give their own site.
+LEGITIMATE += [
+    {"body": "Really enjoyed this article, thanks for putting it together.", "author": "Tamsin",
+     "website": "https://tamsinwrites.blog"},
+    {"body": "Very helpful information, keep up the good work.", "author": "Kwabena O.",
+     "website": "https://kwabena.dev"},
+    {"body": "What a great read, bookmarked your site.", "author": "Ingrid Solberg",
+     "website": "https://ingridsolberg.no"},
 ]
 
 

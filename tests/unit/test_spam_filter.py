@@ -11,9 +11,9 @@ from service.moderation import rules
 from service.moderation.contact import find_contact_details
 from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
-from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, CHAR_SIZES, CROSS_SIZES, _piece_features,
-                                              is_institution, link_hosts, page_key, registrable,
-                                              spam_features)
+from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, _WORD, CHAR_SIZES, CROSS_SIZES,
+                                              _piece_features, given_names, is_institution, link_hosts,
+                                              page_key, registrable, spam_features)
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
 
@@ -193,6 +193,26 @@ def test_a_link_to_a_public_institution_is_no_link():
     assert "has:website" in spam_features("thanks", website="https://cs.stanford.edu/~ann")
 
 
+@pytest.mark.parametrize(("author", "signature"), [
+    ("Helen K.", "person"), ("sanjay", "person"), ("J. Élodie Martin", "person"), ("María José", "person"),
+    ("Noor", "person"), ("Tanaka Hiroshi", "person"), ("Cheap Flights Deals", "phrase"), ("Best SEO Company", "phrase"),
+    ("Online Casino Malaysia", "phrase"), ("Cialis 20mg", "phrase"), ("techguy88", "handle"), ("K. bytesized", "handle"),
+    ("", "handle"),
+])
+def test_whose_name_a_website_comes_under(author, signature):
+    feats = spam_features("Great post, thanks for sharing.", author=author, website="https://example.blog")
+    assert [f for f in feats if f.startswith("website:")] == [f"website:{signature}"]
+    # Without a website the name is only its words.
+    assert not any(f.startswith("website:") for f in spam_features("Great post", author=author))
+
+
+def test_every_given_name_is_one_casefolded_word():
+    names = given_names()
+    assert len(names) > 1000
+    assert all(name == name.casefold() and _WORD.fullmatch(name) for name in names)
+    assert not names & {"best", "cheap", "buy", "online", "casino", "shop", "royal", "golden", "star"}
+
+
 @pytest.mark.parametrize(("host", "key"), [("a.b.example.com", "example.com"), ("shop.example.co.uk", "example.co.uk"),
                                            ("bit.ly", "bit.ly")])
 def test_registrable_part_of_a_host(host, key):
@@ -236,6 +256,12 @@ def test_a_reason_names_evidence_not_filler_words():
     score = model.score(feats)
     assert score.top == ("nlinks:1", "w:check out", "has:website", "w:subscribe")
     assert score.message().endswith(": a link, 'check out', a website, 'subscribe'")
+
+
+def test_a_reason_names_whose_name_a_website_comes_under():
+    model = _model(**{"website:phrase": 6.0, "n:loans": 3.0, "has:website": 1.0})
+    feats = spam_features("Great read, thanks.", author="Payday Loans", website="https://payday.site")
+    assert model.score(feats).message().endswith(": a website under a phrase, the name 'loans', a website")
 
 
 def test_a_reason_names_a_links_tld_once_and_no_bare_numbers():
