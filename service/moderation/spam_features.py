@@ -172,20 +172,31 @@ def link_hosts(body: str, links: tuple[str, ...] | list[str] = ()) -> list[str]:
 
 
 @cache
-def given_names() -> frozenset[str]:
-    """Common given names of many languages (`given_names.txt`, casefolded): a blog spammer signs
+def given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Common given names of many languages (`given_names.txt`, casefolded): (those that count
+    wherever they stand in a name, those that count only as its first word). A blog spammer signs
     the website field with the words it wants linked ("Cheap Flights Deals"), a reader with their
-    name. Names that are also words of shop names (Rose, Hunter, Grace) are left out of it."""
-    text = Path(__file__).with_name("given_names.txt").read_text(encoding="utf-8")
-    return frozenset(_fold(line.strip()) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    name."""
+    anywhere: set[str] = set()
+    first_only: set[str] = set()
+    section = anywhere
+    for line in Path(__file__).with_name("given_names.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line == "[first word only]":
+            section = first_only
+        elif line and not line.startswith("#"):
+            section.add(_fold(line))
+    return frozenset(anywhere), frozenset(first_only)
 
 
 def _website_signature(name_words: list[str]) -> str:
     """Whose name a website comes under: a person's (a word of it, not an initial, is a given
-    name: "Helen K.", "Tanaka Hiroshi"), a phrase of other words ("best seo company"), or one
+    name: "Helen K.", "Tanaka Hiroshi"; or its first word is one that is also a common word:
+    "Will Turner" but not "Plumber Austin"), a phrase of other words ("best seo company"), or one
     other word (a handle)."""
     words = [w for w in name_words if len(w) > 1]
-    if not given_names().isdisjoint(words):
+    anywhere, first_only = given_names()
+    if words and (words[0] in first_only or not anywhere.isdisjoint(words)):
         return "website:person"
     return "website:phrase" if len(words) > 1 else "website:handle"
 
