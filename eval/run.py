@@ -96,8 +96,9 @@ def blog_counts(model, examples: list[Example]) -> tuple[dict, list[str]]:
     wrongly_held = []
     for e in examples:
         e_held = is_held(model, e)
-        counts[e.spam, link_kind(e)][0] += e_held
-        counts[e.spam, link_kind(e)][1] += 1
+        count = counts[e.spam, link_kind(e)]
+        count[0] += e_held
+        count[1] += 1
         if e_held and not e.spam:
             wrongly_held.append(e.body)
     return counts, wrongly_held
