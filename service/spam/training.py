@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+import scipy
+import sklearn
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -130,11 +132,17 @@ def fit(examples: list[Example], *, max_false_holds: float = 0.02, seed: int = S
         "sources": dict(sorted(Counter(e.source for e in examples).items())),
         "cv_recall": round(recall, 4), "cv_false_holds": round(false, 4),
         "cv_auc": round(float(roc_auc_score(labels, oof)), 4), "max_false_holds": max_false_holds,
-        "seed": seed, "features": len(table),
+        "seed": seed, "features": len(table), "trained_with": library_versions(),
         "thresholds": dict(sorted(thresholds.items(), key=lambda item: float(item[0]))),
     }
     model = SpamModel(weights=table, bias=bias, threshold=threshold, version=version, meta=meta)
     return Fitted(model, oof, labels)
+
+
+def library_versions() -> dict[str, str]:
+    """The numerical libraries a model was fitted with: another release of any of them moves
+    the weights in the fourth decimal (pyproject.toml pins them)."""
+    return {"numpy": np.__version__, "scikit-learn": sklearn.__version__, "scipy": scipy.__version__}
 
 
 def _out_of_fold(feature_lists, labels, weights, seed: int, folds: int) -> list[float]:
