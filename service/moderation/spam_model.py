@@ -26,7 +26,7 @@ _READABLE = ("w:", "host:", "tld:", "site:", "stld:", "mail:", "n:", "handle:", 
 _NOT_EVIDENCE = frozenset(
     "a an and or but the to of in on at by for from with as is are was be been it its this that these those "
     "i me my mine we us our you your he him his she her they them their if so do does did have has had can "
-    "will would just not no all any some up out there here what who how when http https www com net org html "
+    "will would just not no all any some up out there here what who how when http https www com net org co html "
     "php".split())
 
 
@@ -138,8 +138,24 @@ def _top_features(weighed: list[tuple[float, str]], top: int, features) -> tuple
             chosen = [f for f in chosen if f not in words]  # the phrase stands for its words
         chosen.append(feature)
     if len(chosen) < 3:
-        chosen += [f for w, f in pushing if is_piece(f) and f not in chosen][:3 - len(chosen)]
+        pieces = [f for _, f in pushing if is_piece(f)]
+        holders = _words_holding(pieces, features, covered | set(chosen))
+        chosen += (holders or pieces)[:3 - len(chosen)]
     return tuple(chosen)
+
+
+def _words_holding(pieces: list[str], features, taken: set[str]) -> list[str]:
+    """The comment's words (two-word phrases, for a piece across a space) that hold its heaviest
+    pieces, in the pieces' order and each once: a moderator reads 'subscribed', not 'sub…',
+    'subs…'. Pieces of words that are no evidence ('my', 'https') are passed over."""
+    words = sorted(f for f in features if f.startswith("w:") and _is_evidence(f))  # a fixed order
+    named: list[str] = []
+    for piece in pieces:
+        across = " " in piece.strip()  # a piece across a space comes from a phrase, any other from a word
+        holder = next((w for w in words if (" " in w) == across and piece in f" {w[2:]} "), None)
+        if holder is not None and holder not in named and holder not in taken:
+            named.append(holder)
+    return named
 
 
 def _is_evidence(feature: str) -> bool:

@@ -260,6 +260,21 @@ def test_a_reason_names_evidence_not_filler_words():
     assert score.message().endswith(": a link, 'check out', a website, 'subscribe'")
 
 
+def test_a_reason_names_the_words_that_hold_its_heaviest_pieces():
+    """Where only pieces of words weigh, the reason names the words they come from, each once
+    (and a piece across a space by its two-word phrase), not 'sub…', 'subs…'."""
+    model = _model(**{" sub": 4.0, "subs": 3.5, "ribed": 1.0, "k out": 2.0, " my": 5.0})
+    feats = spam_features("Good stuff, subscribed. Check out my notes")
+    score = model.score(feats)
+    assert score.top == ("w:subscribed", "w:check out")  # 'my' weighs most but is no evidence
+    assert score.message().endswith(": 'subscribed', 'check out'")
+
+
+def test_a_reason_names_pieces_when_no_word_holding_them_is_evidence():
+    model = _model(**{" my ": 5.0})
+    assert model.score(spam_features("my my my")).top == (" my ",)
+
+
 def test_a_reason_names_whose_name_a_website_comes_under():
     model = _model(**{"website:phrase": 6.0, "n:loans": 3.0, "has:website": 1.0})
     feats = spam_features("Great read, thanks.", author="Payday Loans", website="https://payday.site")
