@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .contact import find_contact_details
-from .policy import Policy, domain_key
+from .policy import Policy, domain_key, listed_domain
 from .spam_features import spam_features
 from .text import capitals_share, character_floods, name_key, tokenize, visible_length
 from .types import HOLD, REJECT, Draft, Facts, Reason
@@ -75,11 +75,19 @@ def word_lists(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
 
 
 def too_many_links(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
-    if len(draft.links) <= policy.max_links:
+    links = draft.links
+    if len(links) > policy.max_links and draft.trusted_domains:  # links to trusted domains do not count
+        links = tuple(url for url in links if not _is_trusted(url, draft.trusted_domains))
+    if len(links) <= policy.max_links:
         return None
     return Reason("too_many_links", HOLD,
-                  f"Contains {_plural(len(draft.links), 'link')}; more than {policy.max_links} are held for review.",
-                  draft.links)
+                  f"Contains {_plural(len(links), 'link')}; more than {policy.max_links} are held for review.",
+                  links)
+
+
+def _is_trusted(url: str, domains: frozenset[str]) -> bool:
+    host = link_host(url)
+    return host is not None and listed_domain(host, domains) is not None
 
 
 def link_host(url: str) -> str | None:
@@ -99,16 +107,6 @@ def link_host(url: str) -> str | None:
 def is_within(host: str, domain: str) -> bool:
     """Whether `host` is `domain` or one of its subdomains."""
     return host == domain or host.endswith("." + domain)
-
-
-def listed_domain(host: str, domains: frozenset[str]) -> str | None:
-    """The entry of `domains` that `host` is, or is a subdomain of."""
-    labels = host.split(".")
-    for start in range(len(labels)):
-        candidate = ".".join(labels[start:])
-        if candidate in domains:
-            return candidate
-    return None
 
 
 def blocked_link_domains(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
@@ -264,7 +262,8 @@ def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
     model = facts.spam_model
     if not policy.spam_filter or model is None:
         return None
-    features = spam_features(draft.body, draft.author, draft.website, draft.email, draft.links, draft.page_url)
+    features = spam_features(draft.body, draft.author, draft.website, draft.email, draft.links, draft.page_url,
+                             draft.trusted_domains)
     if model.probability(features) < spam_threshold(model, policy):  # most comments: no need to rank their features
         return None
     score = model.score(features)

@@ -15,7 +15,9 @@ A link to the page the comment is on is not a link: readers quote the article's 
 ("Roar (Official): https://youtu.be/...") and it says nothing about spam, while every other link
 weighs heavily. Nor is a link to a host only public institutions can register (.gov, .edu,
 gov.uk, ac.jp...): it promotes no one, and readers cite them as they cite the article (a tax
-page, a trail closure). Both are left out of the text and the links before anything is counted.
+page, a trail closure). Nor is a link to a domain the site trusts: its own origins (a reader
+pointing to another article of the blog) and its policy's `trusted_domains`. All are left out
+of the text and the links before anything is counted.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .contact import find_contact_details
+from .policy import domain_key, listed_domain
 from .text import capitals_share
 
 # 2: links to the comment's own page are left out; 3: pieces across words, kinds renamed;
@@ -143,20 +146,20 @@ def page_key(url: str | None) -> str | None:
     return _fold(f"{key}?{parts.query}" if parts.query else key)
 
 
-def _not_a_link(url: str, page: str | None) -> bool:
+def _not_a_link(url: str, page: str | None, trusted: frozenset[str]) -> bool:
     """Whether a link counts for nothing: it points to the comment's own page (`page`, a
-    `page_key`) or to a public institution."""
+    `page_key`), to a public institution, or to a domain the site trusts."""
     if page is not None and page_key(url) == page:
         return True
     host = url_host(url)
-    return host is not None and is_institution(host)
+    return host is not None and (is_institution(host) or (bool(trusted) and listed_domain(domain_key(host), trusted) is not None))
 
 
-def _without_unlinked(text: str, links, page: str | None) -> tuple[str, tuple[str, ...]]:
+def _without_unlinked(text: str, links, page: str | None, trusted: frozenset[str]) -> tuple[str, tuple[str, ...]]:
     """The text and links with every link that counts for nothing taken out."""
-    links = tuple(url for url in links if not _not_a_link(url, page))
+    links = tuple(url for url in links if not _not_a_link(url, page, trusted))
     if _ADDRESS_HINT.search(text):
-        text = _URLISH.sub(lambda m: " " if _not_a_link(m.group(), page) else m.group(), text)
+        text = _URLISH.sub(lambda m: " " if _not_a_link(m.group(), page, trusted) else m.group(), text)
     return text, links
 
 
@@ -252,11 +255,13 @@ def _style_features(body: str) -> list[str]:
 
 
 def spam_features(body: str, author: str = "", website: str | None = None, email: str | None = None,
-                  links: tuple[str, ...] | list[str] = (), page_url: str | None = None) -> frozenset[str]:
+                  links: tuple[str, ...] | list[str] = (), page_url: str | None = None,
+                  trusted: frozenset[str] = frozenset()) -> frozenset[str]:
     """Every feature of one comment, each once (a feature is there or not). `page_url` is the
-    address of the page the comment is on (its article's URL), when known."""
+    address of the page the comment is on (its article's URL), when known; `trusted` the domains
+    the site trusts (its own origins and its policy's `trusted_domains`)."""
     body = body[:MAX_TEXT]
-    folded, links = _without_unlinked(_fold(body), links, page_key(page_url))
+    folded, links = _without_unlinked(_fold(body), links, page_key(page_url), trusted)
     words = _words(folded)
     feats = _word_features(words, "w:")
     feats.extend(_piece_features(words))

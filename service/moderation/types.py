@@ -53,6 +53,8 @@ class Draft:
     honeypot: str | None = None
     fill_seconds: float | None = None
     page_url: str | None = None  # the article's address: a link to it is no spam signal
+    # The site's own domains and those its policy trusts: a link to one is no spam signal either.
+    trusted_domains: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,10 @@ LABELS: dict[str, Label] = {
                        "A comment with more links than this (bare addresses count) waits for review."),
     "blocked_domains": Label("Links", "Blocked link domains",
                              "A comment linking to one of these domains or their subdomains is refused."),
+    "trusted_domains": Label("Links", "Trusted link domains",
+                             "Links to these domains or their subdomains (your other sites, documentation), "
+                             "like links to the site's own origins, neither count toward the most links nor "
+                             "weigh as links in the learned filter."),
     "rate_per_minute": Label("Limits", "Comments per minute from one reader",
                              "Counted per address and per email; more are answered \"too many\" and not stored."),
     "rate_per_hour": Label("Limits", "Comments per hour from one reader",

@@ -38,6 +38,7 @@ class Example:
     email: str | None = None
     source: str = ""
     page_url: str | None = None  # the page the comment was left on
+    trusted_domains: frozenset[str] = frozenset()  # the site's, whose links are no spam signal
 
     def submission(self) -> dict:
         """The fields a reader's submission of this comment carries."""

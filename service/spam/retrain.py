@@ -16,10 +16,11 @@ from flask import current_app
 from sklearn.metrics import roc_auc_score
 
 from service.extensions import db
-from service.models import SpamModelVersion, SpamTrainingRun, utcnow
+from service.models import Site, SpamModelVersion, SpamTrainingRun, utcnow
 from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel
-from service.services.moderation import spam_filter
+from service.services.moderation import decisions, spam_filter
+from service.services.moderation.policies import site_policy
 
 from . import training
 from .data import Example, blog_examples, corpus
@@ -60,9 +61,17 @@ def _held_back(comment_id: int) -> bool:
     return hashlib.sha256(str(comment_id).encode()).digest()[0] % HELD_BACK_SHARE == 0
 
 
-def _example(label: spam_filter.Label) -> Example:
+def _example(label: spam_filter.Label, trusted: dict[int, frozenset[str]]) -> Example:
     return Example(body=label.body, spam=label.spam, author=label.author, website=label.website,
-                   email=label.email, source=f"site:{label.site_id}", page_url=label.page_url)
+                   email=label.email, source=f"site:{label.site_id}", page_url=label.page_url,
+                   trusted_domains=trusted.get(label.site_id, frozenset()))
+
+
+def _trusted_by_site(site_ids: set[int]) -> dict[int, frozenset[str]]:
+    """Each site's trusted domains as its comments are scored with now: a decision is learned
+    from the features a submission of it would have."""
+    sites = db.session.execute(sa.select(Site).where(Site.id.in_(site_ids))).scalars() if site_ids else ()
+    return {site.id: decisions.trusted_domains(site, site_policy(site)) for site in sites}
 
 
 def slice_score(model: SpamModel, examples: list[Example]) -> float:
@@ -82,8 +91,9 @@ def train(trigger: str = "command", *, max_false_holds: float = 0.02) -> RunResu
     db.session.commit()
     labels = spam_filter.collect_labels()
     run.n_decisions = len(labels)
-    held = [_example(label) for label in labels if _held_back(label.comment_id)]
-    used = [_example(label) for label in labels if not _held_back(label.comment_id)]
+    trusted = _trusted_by_site({label.site_id for label in labels})
+    held = [_example(label, trusted) for label in labels if _held_back(label.comment_id)]
+    used = [_example(label, trusted) for label in labels if not _held_back(label.comment_id)]
     model_id = None
     if len(labels) < MIN_DECISIONS:
         accepted, reason = False, f"Only {len(labels)} moderator decisions; at least {MIN_DECISIONS} are needed."

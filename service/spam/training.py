@@ -44,7 +44,8 @@ FALSE_HOLD_SHARES = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0
 def features_of(example: Example) -> frozenset[str]:
     """The features of a labelled example, computed exactly as for a submission."""
     links = render_body(example.body).links
-    return spam_features(example.body, example.author, example.website, example.email, links, example.page_url)
+    return spam_features(example.body, example.author, example.website, example.email, links, example.page_url,
+                         example.trusted_domains)
 
 
 @dataclass

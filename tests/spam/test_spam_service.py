@@ -16,7 +16,7 @@ from service.moderation.spam_model import SpamModel, base_model
 from service.services.moderation import spam_filter
 from service.services.moderation.policies import site_policy
 from service.services.moderation.status import change_status
-from service.spam import retrain
+from service.spam import retrain, training
 from tests.factories import make_comment, make_site
 
 URL = "/api/v1/sites/blog/comments"
@@ -140,7 +140,10 @@ def test_a_link_to_the_article_itself_is_not_held_as_a_link(client, app):
     page = "https://blog.example/posts/one"
     quoting = post(client, f"As the post says ({page}), read it twice.", url=page)
     assert quoting.status_code == 201 and quoting.json["status"] == "approved"
-    other = post(client, "And this one: https://blog.example/posts/two", url=page)
+    # Another of the site's own pages is no link either: the site's origins are trusted.
+    own_site = post(client, "And this one: https://blog.example/posts/two", url=page)
+    assert own_site.json["status"] == "approved"
+    other = post(client, "And this one: https://other.example/posts/two", url=page)
     assert other.json["status"] == "pending"
     reasons = db.session.execute(sa.select(ModerationEvent.reasons).order_by(ModerationEvent.id.desc())).scalars().first()
     assert "spam_score" in [r["code"] for r in reasons]
@@ -149,6 +152,49 @@ def test_a_link_to_the_article_itself_is_not_held_as_a_link(client, app):
     held = client.post(URL, json={"article": "post-9", "author": "Reader", "url": foreign,
                                   "body": f"See {foreign} and https://blog.example/posts/one"})
     assert held.json["status"] == "pending"
+
+
+def test_a_site_trusts_its_origins_and_its_policys_domains(app):
+    from service.services.moderation.decisions import trusted_domains
+
+    site = make_site(origins=["https://www.blog.example", "http://localhost:5000"],
+                     policy={"trusted_domains": ["docs.python.org"]})
+    assert trusted_domains(site, site_policy(site)) == {"blog.example", "localhost", "docs.python.org"}
+    assert trusted_domains(make_site("bare"), site_policy(make_site("plain"))) == frozenset()
+
+
+def test_links_to_trusted_domains_are_no_spam_signal_nor_count_toward_max_links(client, app):
+    make_site(policy={"trusted_domains": ["python.org"], "max_links": 1})
+    make_site("other", policy={"max_links": 1})
+    _store_model({"nlinks:1": 9.0, "nlinks:2": 9.0}, threshold=0.6)
+    body = "The docs: https://docs.python.org/3/library/ and https://peps.python.org/pep-0008/"
+    trusted = post(client, body)
+    assert trusted.status_code == 201 and trusted.json["status"] == "approved"
+    held = client.post("/api/v1/sites/other/comments", json={"article": "post-1", "author": "Reader", "body": body})
+    assert held.json["status"] == "pending"
+    codes = db.session.execute(sa.select(ModerationEvent.reasons).order_by(ModerationEvent.id.desc())).scalars().first()
+    assert {r["code"] for r in codes} == {"spam_score", "too_many_links"}
+    # A link elsewhere beside a trusted one counts as before.
+    assert post(client, body + " and https://pills.shop").json["status"] == "pending"
+
+
+def test_dry_run_and_retraining_see_the_sites_trusted_domains(app):
+    from service.services.moderation.decisions import evaluate_draft
+    from service.services.moderation.policies import effective_policy
+
+    site = make_site(origins=["https://blog.example"], policy={"trusted_domains": ["github.com"]})
+    _store_model({"nlinks:1": 9.0}, threshold=0.6)
+    policy = effective_policy(site, None)
+    for url, held in (("https://github.com/ann/tool", False), ("https://blog.example/p/2", False),
+                      ("https://pills.shop", True)):
+        decision = evaluate_draft(site, policy, {"body": f"See {url}", "author": "Ann"})
+        assert ("spam_score" in [r.code for r in decision.reasons]) is held
+    comment = make_comment(site, body="My fork: https://github.com/ann/tool")
+    label = spam_filter.Label(comment.id, site.id, False, comment.body, comment.author, None, None,
+                              comment.created_at, None)
+    example = retrain._example(label, retrain._trusted_by_site({site.id}))
+    assert example.trusted_domains == {"blog.example", "github.com"}
+    assert "nlinks:0" in training.features_of(example)
 
 
 def test_every_process_follows_the_model_version(app, make_app):

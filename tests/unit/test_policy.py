@@ -71,7 +71,7 @@ def test_full_policy_round_trips_through_json():
     data = {
         "mode": "first-time", "trust_enabled": False, "trusted_after": 3,
         "banned_words": ["casino", "free money"], "suspect_words": ["crypto"], "max_links": 0,
-        "blocked_domains": ["spam.example"], "rate_per_minute": 2, "rate_per_hour": 10,
+        "blocked_domains": ["spam.example"], "trusted_domains": ["docs.python.org"], "rate_per_minute": 2, "rate_per_hour": 10,
         "min_length": 5, "max_length": 2000, "max_author_length": 40, "repeat_window_minutes": 0,
         "hold_disposable_email": False, "disposable_domains": ["throwaway.example"], "close_after_days": 30,
         "min_fill_seconds": 1.5, "require_form_token": True, "hold_shouting": False,
@@ -168,6 +168,15 @@ def test_words_are_trimmed():
 )
 def test_domains_are_stored_in_one_form(given_domain, stored):
     assert load_policy({"blocked_domains": [given_domain]}).blocked_domains == (stored,)
+
+
+def test_trusted_domains_are_stored_as_domain_lists_are_and_cannot_also_be_blocked():
+    policy = load_policy({"trusted_domains": ["*.Docs.Python.org.", "bücher.example"]})
+    assert policy.trusted_domains == ("docs.python.org", "xn--bcher-kva.example")
+    assert policy.trusted_domain_set == frozenset(policy.trusted_domains)
+    with pytest.raises(ValidationError) as caught:
+        load_policy({"trusted_domains": ["github.com", "pills.shop"], "blocked_domains": ["PILLS.shop"]})
+    assert caught.value.messages == {"trusted_domains": ["Also blocked (blocked_domains): pills.shop."]}
 
 
 @pytest.mark.parametrize("bad", ["", "spam example", "-spam.example", "http://spam.example/", "spam..example", "a" * 64])

@@ -81,6 +81,17 @@ def test_more_links_than_allowed_are_held(links, max_links, fires):
     assert [(r.code, r.verdict) for r in reasons] == ([("too_many_links", HOLD)] if fires else [])
 
 
+def test_links_to_trusted_domains_do_not_count_toward_max_links():
+    trusted = frozenset({"python.org", "blog.example"})
+    links = ("https://docs.python.org/3/", "https://blog.example/posts/2", "https://www.blog.example/3",
+             "https://a.example")
+    assert rules.too_many_links(draft(links=links, trusted_domains=trusted), FACTS, Policy(max_links=1)) is None
+    more = (*links, "https://b.example", "https://notpython.org")
+    reason = rules.too_many_links(draft(links=more, trusted_domains=trusted), FACTS, Policy(max_links=1))
+    assert reason.message == "Contains 3 links; more than 1 are held for review."
+    assert reason.matched == ("https://a.example", "https://b.example", "https://notpython.org")
+
+
 def test_too_many_links_message_counts_them():
     reason = only(rules.too_many_links, draft(links=("https://a.example", "https://b.example", "https://c.example")))
     assert reason.message == "Contains 3 links; more than 2 are held for review."

@@ -193,6 +193,32 @@ def test_a_link_to_a_public_institution_is_no_link():
     assert "has:website" in spam_features("thanks", website="https://cs.stanford.edu/~ann")
 
 
+@pytest.mark.parametrize(("url", "trusted"), [
+    ("https://docs.python.org/3/library/asyncio.html", True),  # under a trusted domain
+    ("https://python.org/about", True),
+    ("https://www.python.org/", True),
+    ("https://PEPS.Python.ORG/pep-0008/", True),
+    ("https://bücher.example/x", True),  # stored as punycode, matched in any form
+    ("https://blog.example/posts/other", True),
+    ("https://notpython.org/x", False),  # a name that ends the same is not under it
+    ("https://python.org.evil.example/x", False),
+    ("https://pills.shop/buy", False),
+])
+def test_a_link_to_a_trusted_domain_is_no_link(url, trusted):
+    domains = frozenset({"python.org", "xn--bcher-kva.example", "blog.example"})
+    feats = spam_features(f"The docs cover it: {url} and more", links=(url,), trusted=domains)
+    assert ("nlinks:0" in feats) is trusted
+    if trusted:
+        assert feats == spam_features("The docs cover it: and more")
+    else:
+        assert "nlinks:1" in feats and feats == spam_features(f"The docs cover it: {url} and more", links=(url,))
+
+
+def test_a_typed_address_under_a_trusted_domain_is_no_link():
+    feats = spam_features("see docs.python.org/3/ and pills.shop", trusted=frozenset({"python.org"}))
+    assert "host:pills.shop" in feats and "host:python.org" not in feats and "nlinks:1" in feats
+
+
 @pytest.mark.parametrize(("author", "signature"), [
     ("Helen K.", "person"), ("sanjay", "person"), ("J. Élodie Martin", "person"), ("María José", "person"),
     ("Noor", "person"), ("Tanaka Hiroshi", "person"), ("Will Turner", "person"), ("Austin Miller", "person"),

@@ -13,7 +13,7 @@ from service.moderation import engine
 from service.moderation.policy import Policy
 from service.moderation.sanitize import render_body
 from service.moderation.types import Draft, Facts
-from service.services.moderation.decisions import _blocks
+from service.services.moderation.decisions import _blocks, trusted_domains
 from service.services.moderation.spam_filter import current_model
 from service.services.moderation.policies import validate_policy
 
@@ -46,6 +46,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: in
     report = BacktestReport()
     blocks = _blocks(site)
     model = current_model() if policy.spam_filter else None
+    trusted = trusted_domains(site, policy)
     last_id = _first_of_last(site, last) - 1 if last else 0
     while True:
         rows = db.session.execute(
@@ -61,7 +62,7 @@ def backtest(site: Site, policy: Policy, *, examples_per_move: int = 3, last: in
         for row in rows:
             draft = Draft(body=row.body, author=row.author, email=row.email, website=row.website,
                           ip_hash=row.ip_hash, links=render_body(row.body).links, fill_seconds=None,
-                          page_url=row.url)
+                          page_url=row.url, trusted_domains=trusted)
             decision = engine.decide(draft, Facts(now=row.created_at, blocks=blocks, spam_model=model), policy)
             old = row.status.value
             move = (old, decision.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -15,7 +16,7 @@ from service.models import Article, Block, Comment, CommentStatus, Flag, Moderat
     utcnow
 from service.moderation import engine
 from service.moderation.policy import Policy, is_article_closed
-from service.moderation.rules import STORED_DATA_CODES
+from service.moderation.rules import STORED_DATA_CODES, link_host
 from service.moderation.sanitize import RenderedBody, render_body
 from service.moderation.text import fingerprint
 from service.moderation.types import Block as BlockFact
@@ -80,7 +81,7 @@ def decide_submission(site: Site | PublicSite, article: CommentTarget, policy: P
     now = utcnow()
     refuse_if_closed(policy, article, now)
     enforce_submission_limits(site.id, policy, ip_hash, data.get("email"))
-    draft = build_draft(data, rendered, ip_hash, article.url)
+    draft = build_draft(data, rendered, ip_hash, article.url, trusted_domains(site, policy))
     body_print = fingerprint(draft.body)
     facts = gather_facts(site, policy, draft, author_key_hash, now, body_print)
     return _outcome(engine.decide(draft, facts, policy), body_print)
@@ -90,12 +91,27 @@ def decide_submission(site: Site | PublicSite, article: CommentTarget, policy: P
 REVIEWED_MODES = frozenset({"pre", "first-time"})
 REVIEW_AFTER_EDIT = {"code": "edited_after_approval", "verdict": "hold", "matched": [],
                      "message": "Edited by its author after it was approved: reviewed again before it reappears."}
-def build_draft(data: dict, rendered: RenderedBody, ip_hash: str, page_url: str | None = None) -> Draft:
+def build_draft(data: dict, rendered: RenderedBody, ip_hash: str, page_url: str | None = None,
+                trusted: frozenset[str] = frozenset()) -> Draft:
     """What the engine sees of a submission's fields; `page_url` is the article's stored address
-    (never the reader's word for it)."""
+    (never the reader's word for it), `trusted` the domains whose links are no spam signal."""
     return Draft(body=data["body"], author=data["author"], email=data.get("email"), website=data.get("website"),
                  ip_hash=ip_hash, links=rendered.links, honeypot=data.get("homepage") or None,
-                 fill_seconds=fill_seconds(data.get("form_token")), page_url=page_url)
+                 fill_seconds=fill_seconds(data.get("form_token")), page_url=page_url, trusted_domains=trusted)
+
+
+def trusted_domains(site: Site | PublicSite, policy: Policy) -> frozenset[str]:
+    """The domains whose links are no spam signal on `site`: its own origins (a reader pointing
+    to another of its articles) and its policy's `trusted_domains`."""
+    own = origin_domains(tuple(site.origins or ()))
+    return own | policy.trusted_domain_set if policy.trusted_domains else own
+
+
+@lru_cache(maxsize=1024)
+def origin_domains(origins: tuple[str, ...]) -> frozenset[str]:
+    """The host names of a site's origins, without "www." (its links may leave it out)."""
+    hosts = (link_host(origin) for origin in origins)
+    return frozenset(host.removeprefix("www.") for host in hosts if host)
 
 
 def screen_first_comment(data: dict, model, policy: Policy, page_url: str | None = None) -> Decision:
@@ -113,7 +129,8 @@ def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendere
     site or article reviews comments (`pre`, `first-time`), an approved comment whose text its
     author changes goes back to review, hidden until a moderator approves the new text."""
     draft = Draft(body=body, author=comment.author, email=comment.email, website=comment.website,
-                  ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None, page_url=comment.article.url)
+                  ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None, page_url=comment.article.url,
+                  trusted_domains=trusted_domains(site, policy))
     body_print = fingerprint(body)
     facts = gather_facts(site, policy, draft, comment.author_key_hash, utcnow(), body_print, exclude_id=comment.id)
     outcome = _outcome(engine.decide(draft, facts, policy), body_print)
@@ -132,7 +149,7 @@ def evaluate_draft(site: Site, policy: Policy, data: dict) -> Decision:
     rendered = render_body(data.get("body", ""))
     draft = Draft(body=data.get("body", ""), author=data.get("author", ""), email=data.get("email"),
                   website=data.get("website"), ip_hash=data.get("ip_hash", ""), links=rendered.links,
-                  fill_seconds=data.get("fill_seconds"))
+                  fill_seconds=data.get("fill_seconds"), trusted_domains=trusted_domains(site, policy))
     facts = gather_facts(site, policy, draft, None, utcnow(), fingerprint(draft.body))
     return engine.decide(draft, facts, policy)
 
