@@ -152,7 +152,9 @@ def _not_a_link(url: str, page: str | None, trusted: frozenset[str]) -> bool:
     if page is not None and page_key(url) == page:
         return True
     host = url_host(url)
-    return host is not None and (is_institution(host) or (bool(trusted) and listed_domain(domain_key(host), trusted) is not None))
+    if host is None:
+        return False
+    return is_institution(host) or (bool(trusted) and listed_domain(domain_key(host), trusted) is not None)
 
 
 def _without_unlinked(text: str, links, page: str | None, trusted: frozenset[str]) -> tuple[str, tuple[str, ...]]:
