@@ -45,6 +45,7 @@ class Policy:
     max_length: int = 10_000
     max_author_length: int = 80
     repeat_window_minutes: int = 60
+    copies_to_review: int = 2  # 0: off
     hold_disposable_email: bool = True
     disposable_domains: tuple[str, ...] = ()
     close_after_days: int | None = None
@@ -220,6 +221,7 @@ class PolicySchema(Schema):
     max_length = _count(1, 100_000)
     max_author_length = _count(1, 1000)
     repeat_window_minutes = _count(0, 10_080)
+    copies_to_review = _count(0, 1000)
     hold_disposable_email = _StrictBoolean()
     disposable_domains = _list_of(_Domain())
     close_after_days = _count(1, 36_500, allow_none=True)

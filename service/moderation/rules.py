@@ -22,20 +22,21 @@ SOFT_HOLDS = frozenset({
     "character_flood", "disposable_email", "too_fast", "missing_form_token", "contact_details",
 })
 # Holds that only an author a moderator approved before may skip: a spammer can earn the
-# rules' trust with one harmless comment, and the learned filter is there for what follows.
-MODERATOR_TRUST_HOLDS = frozenset({"spam_score"})
+# rules' trust with one harmless comment, and the learned filter and the campaign check are
+# there for what follows.
+MODERATOR_TRUST_HOLDS = frozenset({"spam_score", "copied_text"})
 # Reasons that mark a submission as spam rather than merely rejected.
 SPAM_CODES = frozenset({"honeypot"})
 # Reasons that come from what is stored (other comments, blocks, an author's record) rather
 # than from the submission itself. Moderators see them; the submitter is told only a generic
 # refusal, else an answer would tell whether some address wrote a text or is blocked.
 STORED_DATA_CODES = frozenset({
-    "repeat_post", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "rejection_history",
+    "repeat_post", "copied_text", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "rejection_history",
 })
 
 # Every reason code a rule can give: what a moderator can filter the queue by.
 RULE_CODES = (
-    "honeypot", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "repeat_post",
+    "honeypot", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "repeat_post", "copied_text",
     "too_short", "too_long", "author_too_long", "banned_word", "suspect_word", "blocked_domain", "too_many_links",
     "disposable_email", "too_fast", "missing_form_token", "shouting", "character_flood", "contact_details",
     "spam_score", "rejection_history", "pre_moderation", "first_time_author",
@@ -45,6 +46,8 @@ SHOUTING_MIN_LETTERS = 20
 SHOUTING_CAPITALS_SHARE = 0.7
 FLOOD_MIN_RUN = 12
 REJECTION_HISTORY_MIN = 3
+# Shorter texts ("Thanks!", "Great post, loved it") are written alike by many readers.
+COPY_MIN_LENGTH = 30
 
 
 def _listing(items: Iterable[str]) -> str:
@@ -148,6 +151,18 @@ def repeat_post(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
         return None
     return Reason("repeat_post", REJECT,
                   f"The same comment was already posted in the last "
+                  f"{_plural(policy.repeat_window_minutes, 'minute')}.")
+
+
+def copied_text(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    """The same text from other senders within the repeat window: a campaign that posts one
+    message from many addresses and emails walks past `repeat_post`."""
+    if not (policy.copies_to_review and policy.repeat_window_minutes) or facts.copies_recent < policy.copies_to_review:
+        return None
+    if visible_length(draft.body) < COPY_MIN_LENGTH:
+        return None
+    return Reason("copied_text", HOLD,
+                  f"The same text came from {_plural(facts.copies_recent, 'other comment')} on this site in the last "
                   f"{_plural(policy.repeat_window_minutes, 'minute')}.")
 
 
@@ -291,6 +306,7 @@ RULES = (
     honeypot,
     blocks,
     repeat_post,
+    copied_text,
     body_length,
     author_length,
     word_lists,

@@ -63,6 +63,8 @@ class Facts:
     author_approved: int = 0
     author_rejected: int = 0
     duplicate_recent: bool = False
+    # Comments on the site with the same text from other senders within the repeat window.
+    copies_recent: int = 0
     blocks: tuple[Block, ...] = ()
     # How many of the author's comments a moderator approved (counted in author_approved too,
     # which adds those that stayed published trust_after_days without reports or moderation).

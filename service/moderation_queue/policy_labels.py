@@ -50,6 +50,10 @@ LABELS: dict[str, Label] = {
                                "The comment form's name box takes no more than this."),
     "repeat_window_minutes": Label("Limits", "Minutes in which the same text is a repeat",
                                    "The same text from the same address or email within this time is refused."),
+    "copies_to_review": Label("Spam filter", "Copies from other senders that send a text to review",
+                              "When this many comments with the same text came from other addresses or emails "
+                              "within the repeat window, the next one is held (0 turns it off; texts under "
+                              "30 characters are exempt)."),
     "min_fill_seconds": Label("Spam filter", "Minimum seconds between opening the form and posting",
                               "A form sent faster than a person types is held: bots fill forms at once."),
     "require_form_token": Label("Spam filter", "Require the form's signed token",

@@ -1,6 +1,7 @@
-"""The repeat check (same text from the same address or email, within the window) reads the
-comments with that text, not every recent comment of the sender: one address that posts a lot
-(a busy NAT, a proxy without forwarded headers) must not make each of its posts slower."""
+"""The same-text check (the same text from the same address or email, and from others, within
+the repeat window) reads the comments with that text, not every recent comment of the sender:
+one address that posts a lot (a busy NAT, a proxy without forwarded headers) must not make each
+of its posts slower."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def _plan(site_id: int) -> str:
     """The plan of the check as submissions run it (with an email), parameters bound, not
     inlined: the planner must choose without seeing the values."""
     bind = db.session.get_bind()
-    compiled = decisions._REPEAT[True].compile(bind)
+    compiled = decisions._SAME_TEXT[True].compile(bind)
     params = compiled.construct_params({
         "ip_hash": BUSY_ADDRESS, "email": "busy@example.org", "fingerprint": fingerprint("Post 7"),
         "site": site_id, "since": utcnow() - timedelta(minutes=60), "exclude": -1})
@@ -77,11 +78,32 @@ def test_the_repeat_check_still_finds_a_repeat_from_the_busy_sender(app):
     policy = Policy()
     now = utcnow()
     draft = Draft(body="Post 7", author="Busy", email=None, website=None, ip_hash=BUSY_ADDRESS)
-    assert decisions._is_repeat(site.id, policy, draft, fingerprint(draft.body), now, None)
+    assert decisions._same_text(site.id, policy, draft, fingerprint(draft.body), now, None) == (True, 0)
     fresh = Draft(body="Something new", author="Busy", email=None, website=None, ip_hash=BUSY_ADDRESS)
-    assert not decisions._is_repeat(site.id, policy, fresh, fingerprint(fresh.body), now, None)
+    assert decisions._same_text(site.id, policy, fresh, fingerprint(fresh.body), now, None) == (False, 0)
     elsewhere = Draft(body="Post 7", author="Other", email="other@example.org", website=None, ip_hash="c" * 32)
-    assert not decisions._is_repeat(site.id, policy, elsewhere, fingerprint(elsewhere.body), now, None)
+    assert decisions._same_text(site.id, policy, elsewhere, fingerprint(elsewhere.body), now, None) == (False, 1)
+    by_email = Draft(body="Post 7", author="Busy", email="busy@example.org", website=None, ip_hash="d" * 32)
+    assert decisions._same_text(site.id, policy, by_email, fingerprint(by_email.body), now, None) == (True, 0)
+
+
+def test_copies_from_other_senders_are_counted_up_to_a_bound(app):
+    site = make_site("blog")
+    article = _busy_sender(site)
+    now = utcnow()
+    text = "Earn 500 dollars a day from home, ask me how on Telegram"
+    db.session.execute(sa.insert(Comment), [
+        {"article_id": article.id, "author": f"Bot {i}", "email": f"bot{i}@example.org", "body": text,
+         "body_html": f"<p>{text}</p>", "status": "pending", "ip_hash": f"{i:032x}", "user_agent": "",
+         "fingerprint": fingerprint(text), "created_at": now - timedelta(minutes=i % 90),
+         "updated_at": now} for i in range(decisions.COPIES_COUNTED + 50)])
+    db.session.commit()
+    draft = Draft(body=text, author="Bot", email="new@example.org", website=None, ip_hash="e" * 32)
+    found = decisions._same_text(site.id, Policy(), draft, fingerprint(text), now, None)
+    assert found == (False, decisions.COPIES_COUNTED)
+    # Only the window counts: in the last 10 minutes, 10 of every 90 copies.
+    found = decisions._same_text(site.id, Policy(repeat_window_minutes=10), draft, fingerprint(text), now, None)
+    assert found.copies == sum(1 for i in range(decisions.COPIES_COUNTED + 50) if i % 90 <= 10)
 
 
 

@@ -108,6 +108,17 @@ def test_trusted_author_skips_a_soft_hold_and_the_decision_says_why(code):
     assert lifted.message.startswith("Published without review: the author has")
 
 
+def test_a_campaigns_copy_is_held_unless_a_moderator_approved_its_author_before():
+    """Trust the rules gave (comments that stayed published) does not lift it: a campaign
+    can plant harmless comments first."""
+    campaign = {"body": "Earn 500 dollars a day from home, ask me how"}
+    for facts in (Facts(now=NOW, copies_recent=4), Facts(now=NOW, copies_recent=4, author_approved=5)):
+        held = submit(facts=facts, **campaign)
+        assert held.status == "pending" and [r.code for r in held.reasons] == ["copied_text"]
+    trusted = submit(facts=Facts(now=NOW, copies_recent=4, author_approved=5, moderator_approvals=5), **campaign)
+    assert trusted.status == "approved" and [r.code for r in trusted.reasons] == ["copied_text", "trusted_author"]
+
+
 @pytest.mark.parametrize(
     "changes",
     [

@@ -73,6 +73,7 @@ def test_full_policy_round_trips_through_json():
         "banned_words": ["casino", "free money"], "suspect_words": ["crypto"], "max_links": 0,
         "blocked_domains": ["spam.example"], "trusted_domains": ["docs.python.org"], "rate_per_minute": 2, "rate_per_hour": 10,
         "min_length": 5, "max_length": 2000, "max_author_length": 40, "repeat_window_minutes": 0,
+        "copies_to_review": 5,
         "hold_disposable_email": False, "disposable_domains": ["throwaway.example"], "close_after_days": 30,
         "min_fill_seconds": 1.5, "require_form_token": True, "hold_shouting": False,
         "flags_to_review": 1, "hide_flagged": True, "trust_after_days": 7, "spam_filter": False,

@@ -167,6 +167,35 @@ def test_repeat_post_message_names_the_window():
     assert reason.message == "The same comment was already posted in the last 60 minutes."
 
 
+CAMPAIGN = "Earn 500 dollars a day from home, ask me how"
+
+
+@pytest.mark.parametrize(
+    ("body", "copies", "policy", "fires"),
+    [
+        (CAMPAIGN, 0, Policy(), False),
+        (CAMPAIGN, 1, Policy(), False),
+        (CAMPAIGN, 2, Policy(), True),  # the third comment with the text
+        (CAMPAIGN, 100, Policy(), True),
+        (CAMPAIGN, 5, Policy(copies_to_review=0), False),  # off
+        (CAMPAIGN, 5, Policy(repeat_window_minutes=0), False),  # no window, no count
+        (CAMPAIGN, 5, Policy(copies_to_review=10), False),
+        ("Great post, thanks for sharing!", 5, Policy(), True),  # 31 characters
+        ("Great post, thanks a lot!!", 5, Policy(), False),  # 26: many readers write it alike
+        ("Thanks!", 50, Policy(), False),
+    ],
+)
+def test_the_same_text_from_other_senders_is_held(body, copies, policy, fires):
+    facts = Facts(now=NOW, copies_recent=copies)
+    reasons = as_list(rules.copied_text(draft(body), facts, policy))
+    assert [(r.code, r.verdict) for r in reasons] == ([("copied_text", HOLD)] if fires else [])
+
+
+def test_copied_text_message_says_how_many_and_when():
+    reason = only(rules.copied_text, draft(CAMPAIGN), Facts(now=NOW, copies_recent=3))
+    assert reason.message == "The same text came from 3 other comments on this site in the last 60 minutes."
+
+
 @pytest.mark.parametrize(
     ("block", "submission", "code"),
     [

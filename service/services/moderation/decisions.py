@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -159,11 +160,13 @@ def gather_facts(site: Site | PublicSite, policy: Policy, draft: Draft, author_k
     """`body_print` is the draft's fingerprint, computed once by the caller, which also stores it.
     `exclude_id` is the comment being edited: neither a repeat of itself nor its own history."""
     history = _author_history(site.id, author_key_hash, policy, now, exclude_id)
+    same_text = _same_text(site.id, policy, draft, body_print, now, exclude_id)
     return Facts(
         now=now,
         author_approved=history.trusted,
         author_rejected=history.rejected,
-        duplicate_recent=_is_repeat(site.id, policy, draft, body_print, now, exclude_id),
+        duplicate_recent=same_text.repeat,
+        copies_recent=same_text.copies,
         blocks=_blocks(site),
         moderator_approvals=history.moderator_approvals,
         spam_model=current_model() if policy.spam_filter else None,
@@ -216,35 +219,50 @@ def _author_history(site_id: int, author_key_hash: str | None, policy: Policy, n
 
 
 
-def _repeat_query(by_email: bool) -> sa.Select:
-    # The sender test is kept from the address and email indexes (a column inside a function
-    # is not looked up through an index), so that every planner reads the few comments with
-    # this text, never all recent comments of one busy address.
+# Copies from other senders are counted up to this many: enough for any message, and a bound on
+# what one submission reads during a large campaign.
+COPIES_COUNTED = 100
+
+
+def _same_text_query(by_email: bool) -> sa.Select:
+    """One statement, one round trip: (whether the sender already posted the text, how many
+    comments from others carry it). The sender test is kept from the address and email indexes
+    (a column inside a function is not looked up through an index), so that every planner reads
+    the few comments with this text, never all recent comments of one busy address."""
     same_sender = sa.func.coalesce(Comment.ip_hash, "") == sa.bindparam("ip_hash")
     if by_email:
         same_sender = sa.or_(same_sender, sa.func.coalesce(Comment.email, "") == sa.bindparam("email"))
-    return (sa.select(Comment.id)
-            .join(Article, Article.id == Comment.article_id)
-            .where(Comment.fingerprint == sa.bindparam("fingerprint"), Article.site_id == sa.bindparam("site"),
-                   Comment.created_at >= sa.bindparam("since", type_=Comment.created_at.type), same_sender,
-                   Comment.id != sa.bindparam("exclude"))
-            .limit(1))
+    with_text = (sa.select(Comment.id)
+                 .join(Article, Article.id == Comment.article_id)
+                 .where(Comment.fingerprint == sa.bindparam("fingerprint"), Article.site_id == sa.bindparam("site"),
+                        Comment.created_at >= sa.bindparam("since", type_=Comment.created_at.type),
+                        Comment.id != sa.bindparam("exclude")))
+    repeat = sa.exists(with_text.where(same_sender))
+    others = with_text.where(sa.not_(same_sender)).limit(COPIES_COUNTED).subquery()
+    copies = sa.select(sa.func.count()).select_from(others).scalar_subquery()
+    return sa.select(repeat.label("repeat"), copies.label("copies"))
 
 
 # Built once (with and without an email): every submission asks.
-_REPEAT = {by_email: _repeat_query(by_email) for by_email in (False, True)}
+_SAME_TEXT = {by_email: _same_text_query(by_email) for by_email in (False, True)}
 
 
-def _is_repeat(site_id: int, policy: Policy, draft: Draft, body_print: str, now: datetime,
-               exclude_id: int | None) -> bool:
-    """The same text from the same address or email on this site, within the repeat window
-    (a window of 0 turns the check off, and then nothing is read)."""
+class SameText(NamedTuple):
+    repeat: bool = False  # the sender posted it already
+    copies: int = 0  # comments from other senders carry it (at most COPIES_COUNTED)
+
+
+def _same_text(site_id: int, policy: Policy, draft: Draft, body_print: str, now: datetime,
+               exclude_id: int | None) -> SameText:
+    """The same text on this site within the repeat window, from this sender and from others
+    (a window of 0 turns both checks off, and then nothing is read)."""
     if not policy.repeat_window_minutes:
-        return False
+        return SameText()
     params = {"ip_hash": draft.ip_hash, "email": draft.email, "fingerprint": body_print,
               "site": site_id, "since": now - timedelta(minutes=policy.repeat_window_minutes),
               "exclude": -1 if exclude_id is None else exclude_id}
-    return db.session.connection().execute(_REPEAT[bool(draft.email)], params).first() is not None
+    repeat, copies = db.session.connection().execute(_SAME_TEXT[bool(draft.email)], params).one()
+    return SameText(bool(repeat), int(copies))
 
 
 def _blocks(site: Site | PublicSite) -> tuple[BlockFact, ...]:
