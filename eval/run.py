@@ -28,7 +28,9 @@ from service.moderation import rules  # noqa: E402
 from service.moderation.policy import DEFAULT_POLICY, Policy  # noqa: E402
 from service.moderation.sanitize import render_body  # noqa: E402
 from service.moderation.spam_model import base_model  # noqa: E402
-from service.moderation.text import capitals_share, character_floods  # noqa: E402
+from service.moderation.text import capitals_share, character_floods, fingerprint  # noqa: E402
+from service.moderation.types import Draft, Facts  # noqa: E402
+from service.models import utcnow  # noqa: E402
 from service.services.moderation.decisions import screen_first_comment  # noqa: E402
 from service.spam import training  # noqa: E402
 from service.spam.data import Example, blog_examples, corpus, read_csv  # noqa: E402
@@ -145,6 +147,26 @@ def blog_learning_curve(path: Path) -> list[str]:
     return out
 
 
+def campaign_stream(test: str, model, examples: list[Example]) -> tuple[dict, dict, dict]:
+    """The campaign check (`copies_to_review`) on a video as one stream in a fixed shuffle, as if
+    every comment arrived within one repeat window and each author were a sender of their own:
+    ({spam: held by the check}, {spam: held by the pipeline or the check}, {spam: comments})."""
+    order = list(examples)
+    random.Random(f"campaign:{test}").shuffle(order)
+    authors_by_text: dict[str, list[str]] = {}
+    check, either, total = {True: 0, False: 0}, {True: 0, False: 0}, {True: 0, False: 0}
+    for e in order:
+        authors = authors_by_text.setdefault(fingerprint(e.body), [])
+        copies = sum(author != e.author for author in authors)
+        authors.append(e.author)
+        draft = Draft(body=e.body, author=e.author or "reader", page_url=e.page_url)
+        held = rules.copied_text(draft, Facts(now=utcnow(), copies_recent=copies), DEFAULT_POLICY) is not None
+        total[e.spam] += 1
+        check[e.spam] += held
+        either[e.spam] += held or is_held(model, e)
+    return check, either, total
+
+
 def across(test, model, examples):
     held = pipeline(model, examples)
     auc, m_recall, m_false = model_alone(model, examples)
@@ -168,6 +190,10 @@ def table(rows) -> list[str]:
     return out
 
 
+def count_share(held: dict, total: dict, spam: bool) -> str:
+    return f"{pct(held[spam] / total[spam])} ({held[spam]} of {total[spam]})"
+
+
 def pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -177,11 +203,12 @@ def main() -> None:
     files = corpus()
     blog = blog_examples()
     names = list(files)
-    rows, blog_rows, curve = [], [], {n: [] for n in CURVE}
+    rows, blog_rows, curve, campaigns = [], [], {n: [] for n in CURVE}, []
     for test in names:
         train = [e for name in names if name != test for e in files[name]]
         model = training.fit(train).model
         rows.append(across(test, model, files[test]))
+        campaigns.append((test, *campaign_stream(test, model, files[test])))
         with_blog = train + blog
         blog_rows.append(across(test, training.fit(with_blog, weights=base_weights(with_blog)).model, files[test]))
         order = list(files[test])
@@ -199,11 +226,11 @@ def main() -> None:
     shout = shouting_fires([e for name in names for e in files[name]])
     on_blogs = (on_blog_comments(base_model(), BLOG_TEST), on_blog_comments(base_model(), BLOG_HOLDOUT),
                 on_blog_comments(base_model(), BLOG_DEV), blog_learning_curve(BLOG_DEV))
-    write(rows, blog_rows, curve, shout, len(blog), sum(e.spam for e in blog), on_blogs)
+    write(rows, blog_rows, curve, shout, len(blog), sum(e.spam for e in blog), on_blogs, campaigns)
     print(f"eval/RESULTS.md written in {time.monotonic() - started:.0f} s")
 
 
-def write(rows, blog_rows, curve, shout, n_blog, n_blog_spam, on_blogs) -> None:
+def write(rows, blog_rows, curve, shout, n_blog, n_blog_spam, on_blogs, campaigns) -> None:
     out = ["# Spam filter: evaluation results", "",
            "Written by `make eval` (eval/run.py); every figure is reproducible (fixed seeds and orders).",
            "Protocol (service/spam/data/README.md): train on two videos of the YouTube Spam Collection, test on",
@@ -229,6 +256,24 @@ def write(rows, blog_rows, curve, shout, n_blog, n_blog_spam, on_blogs) -> None:
         rec = [r for r, _ in results]
         fal = [f for _, f in results]
         out.append(f"| {n} | {pct(sum(rec) / 3)} | {pct(sum(fal) / 3)} | {pct(min(rec))} | {pct(max(fal))} |")
+    out += ["", "## The campaign check on the videos (not counted above)", "",
+            "`copies_to_review` (default 2) holds a text of 30 characters or more that two comments from",
+            "other senders already carried within the repeat window (60 minutes). The protocol above sends",
+            "every comment alone, so it never fires there. Here each video is one stream in a fixed shuffle,",
+            "as if every comment arrived within one window and each author were a sender of their own: an",
+            "upper bound on what the check holds (the comments came over months), measured to see what it",
+            "costs legitimate comments. The model is the across-video one of the table at the top.", "",
+            "| video | the check alone: spam / legitimate | the whole pipeline with it: spam / legitimate |",
+            "|---|---:|---:|"]
+    for test, check, either, total in campaigns:
+        out.append(f"| {test.removesuffix('.csv')} | {count_share(check, total, True)} / "
+                   f"{count_share(check, total, False)} | {count_share(either, total, True)} / "
+                   f"{count_share(either, total, False)} |")
+    out += ["", "No legitimate comment is held by it. The copies it finds are LMFAO's share text and calls to",
+            "subscribe, which the model holds nearly all of already; what the model lets through there",
+            "(likes asked for in words of each writer's own) is not copied word for word. KatyPerry's",
+            "readers shared the video as its title and address three times: the page's own address is not",
+            "counted in the 30 characters, so that is no campaign (with it, the check held one of them)."]
     test, holdout, dev, dev_curve = on_blogs
     out += ["", "## The shipped base model on blog comments it never saw", "",
             "What a new install holds on day one: the base model in the package (trained on the three",

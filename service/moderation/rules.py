@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from .contact import find_contact_details
 from .policy import Policy, domain_key, listed_domain
-from .spam_features import spam_features
+from .spam_features import spam_features, without_page_links
 from .text import capitals_share, character_floods, name_key, tokenize, visible_length
 from .types import HOLD, REJECT, Draft, Facts, Reason
 
@@ -47,6 +47,7 @@ SHOUTING_CAPITALS_SHARE = 0.7
 FLOOD_MIN_RUN = 12
 REJECTION_HISTORY_MIN = 3
 # Shorter texts ("Thanks!", "Great post, loved it") are written alike by many readers.
+# Counted without links to the comment's own page.
 COPY_MIN_LENGTH = 30
 
 
@@ -159,7 +160,8 @@ def copied_text(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
     message from many addresses and emails walks past `repeat_post`."""
     if not (policy.copies_to_review and policy.repeat_window_minutes) or facts.copies_recent < policy.copies_to_review:
         return None
-    if visible_length(draft.body) < COPY_MIN_LENGTH:
+    # The article's own address is not the reader's words: readers share a page as its title and link.
+    if visible_length(without_page_links(draft.body, draft.page_url)) < COPY_MIN_LENGTH:
         return None
     return Reason("copied_text", HOLD,
                   f"The same text came from {_plural(facts.copies_recent, 'other comment')} on this site in the last "

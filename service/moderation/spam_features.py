@@ -165,6 +165,14 @@ def _without_unlinked(text: str, links, page: str | None, trusted: frozenset[str
     return text, links
 
 
+def without_page_links(text: str, page_url: str | None) -> str:
+    """`text` without the addresses of the page it is on (`page_url`), typed or linked."""
+    page = page_key(page_url)
+    if page is None or not _ADDRESS_HINT.search(text):
+        return text
+    return _URLISH.sub(lambda m: "" if page_key(m.group()) == page else m.group(), text)
+
+
 def link_hosts(body: str, links: tuple[str, ...] | list[str] = ()) -> list[str]:
     """Hosts of the rendered body's links and of the URLs and domains typed in its text, in order."""
     hosts: list[str] = []

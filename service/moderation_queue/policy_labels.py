@@ -53,7 +53,7 @@ LABELS: dict[str, Label] = {
     "copies_to_review": Label("Spam filter", "Copies from other senders that send a text to review",
                               "When this many comments with the same text came from other addresses or emails "
                               "within the repeat window, the next one is held (0 turns it off; texts under "
-                              "30 characters are exempt)."),
+                              "30 characters, not counting the page's own address, are exempt)."),
     "min_fill_seconds": Label("Spam filter", "Minimum seconds between opening the form and posting",
                               "A form sent faster than a person types is held: bots fill forms at once."),
     "require_form_token": Label("Spam filter", "Require the form's signed token",

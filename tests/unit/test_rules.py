@@ -191,6 +191,15 @@ def test_the_same_text_from_other_senders_is_held(body, copies, policy, fires):
     assert [(r.code, r.verdict) for r in reasons] == ([("copied_text", HOLD)] if fires else [])
 
 
+def test_a_shared_title_and_the_pages_own_address_are_not_a_campaign():
+    facts = Facts(now=NOW, copies_recent=5)
+    page = "https://youtu.be/CevxZvSJLk8"
+    shared = draft("Katy Perry - Roar (Official): http://youtu.be/CevxZvSJLk8", page_url=page)
+    assert rules.copied_text(shared, facts, POLICY) is None  # 29 characters without the page's address
+    elsewhere = draft("Katy Perry - Roar (Official): http://youtu.be/CevxZvSJLk8", page_url="https://blog.example/p")
+    assert rules.copied_text(elsewhere, facts, POLICY).code == "copied_text"
+
+
 def test_copied_text_message_says_how_many_and_when():
     reason = only(rules.copied_text, draft(CAMPAIGN), Facts(now=NOW, copies_recent=3))
     assert reason.message == "The same text came from 3 other comments on this site in the last 60 minutes."

@@ -13,7 +13,7 @@ from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
 from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, _WORD, CHAR_SIZES, CROSS_SIZES,
                                               _piece_features, given_names, is_institution, link_hosts,
-                                              page_key, registrable, spam_features)
+                                              page_key, registrable, spam_features, without_page_links)
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
 
@@ -154,6 +154,17 @@ def test_different_pages(a, b):
 @pytest.mark.parametrize("url", [None, "", "not a url", "https://localhost/x", "https://[::1/x"])
 def test_no_page_key_for_what_is_not_a_page_address(url):
     assert page_key(url) is None
+
+
+@pytest.mark.parametrize(("text", "page", "left"), [
+    ("Roar: http://youtu.be/CevxZvSJLk8", "https://youtu.be/CevxZvSJLk8", "Roar: "),
+    ("Roar: youtu.be/CevxZvSJLk8/ and https://x.example", "https://youtu.be/CevxZvSJLk8",
+     "Roar:  and https://x.example"),
+    ("Roar: http://youtu.be/other", "https://youtu.be/CevxZvSJLk8", "Roar: http://youtu.be/other"),
+    ("Roar: http://youtu.be/CevxZvSJLk8", None, "Roar: http://youtu.be/CevxZvSJLk8"),
+])
+def test_without_page_links_drops_only_the_pages_own_address(text, page, left):
+    assert without_page_links(text, page) == left
 
 
 def test_a_link_to_the_comments_own_page_is_no_link():
