@@ -121,6 +121,15 @@ def test_the_cheap_address_hint_finds_every_text_an_address_could_be_in(text):
     assert not _URLISH.search(text) or _ADDRESS_HINT.search(text)
 
 
+@given(st.text(st.sampled_from(list("ab1-.:/ wW@[]ıſK中")), max_size=40),
+       st.sets(st.sampled_from(["ab.a", "a.b", "xn--fiq.a", "b"]), max_size=3))
+def test_any_text_and_trusted_domains_give_features_and_a_page_free_text(text, trusted):
+    # whatever a reader types, and whatever the site trusts, the filter answers (never raises)
+    feats = spam_features(text, links=(text,), page_url="https://ab.a/p", trusted=frozenset(trusted))
+    assert any(f.startswith("nlinks:") for f in feats)
+    assert len(without_page_links(text, "https://ab.a/p")) <= len(text)
+
+
 @pytest.mark.parametrize(("body", "hosts"), [
     ("see murdev.com now", ["murdev.com"]),
     ("visit https://www.Example.org/x and http://bit.ly/abc", ["example.org", "bit.ly"]),
