@@ -82,6 +82,11 @@ class BlockForm(FlaskForm):
         return utcnow() + timedelta(days=int(self.expires.data)) if self.expires.data else None
 
 
+class TrustDomainForm(FlaskForm):
+    domain = StringField("Domain", filters=[one_line], validators=[DataRequired(), Length(max=253)])
+    next = HiddenField()
+
+
 class CloseForm(FlaskForm):
     closed = SelectField(choices=[SelectChoice("1", "close"), SelectChoice("0", "reopen")], validators=[InputRequired()])
 

@@ -10,10 +10,11 @@ from markupsafe import Markup
 
 from service.errors import Unprocessable
 from service.models import MAX_ID
-from service.moderation_queue.blueprint import actor, bp, done, form_error
-from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm
+from service.moderation_queue.blueprint import actor, admin, bp, done, form_error
+from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm, TrustDomainForm
 from service.services.comments import read_cache
-from service.services.moderation import blocks, history, moderation_actions, queue
+from service.services.administration import site_admin
+from service.services.moderation import blocks, history, moderation_actions, policies, queue
 
 ACTION_LABELS = {"approved": "Approved", "rejected": "Rejected", "spam": "Marked as spam",
                  "deleted": "Deleted", "pending": "Back in review"}
@@ -76,9 +77,37 @@ def _item_urls() -> dict[str, str]:
 @bp.get("/comments/<int:comment_id>")
 def comment_page(comment_id: int):
     item = queue.queue_item(actor(), comment_id)
+    trustable = policies.trust_candidates(item.site, item.comment.body) if actor().is_admin else []
     return render_template("moderate/comment.html", item=item, events=history.events_for_comment(comment_id),
                            status_form=StatusForm(), edit_form=EditForm(body=item.comment.body),
-                           block_form=BlockForm())
+                           block_form=BlockForm(), trustable=trustable)
+
+
+def _messages(errors) -> str:
+    """The words of a validation error, however deep marshmallow nests them."""
+    if isinstance(errors, dict):
+        return " ".join(_messages(value) for value in errors.values())
+    if isinstance(errors, (list, tuple)):
+        return " ".join(_messages(value) for value in errors)
+    return str(errors)
+
+
+@bp.post("/comments/<int:comment_id>/trust-domain")
+def trust_domain(comment_id: int):
+    """An administrator trusts a domain the comment links to: from then on, links there are no
+    spam signal on the comment's site (`trusted_domains`). The comment itself is not moved."""
+    who = admin()
+    form = TrustDomainForm()
+    if not form.validate_on_submit():
+        raise form_error(form)
+    site = queue.queue_item(who, comment_id).site
+    try:
+        site_admin.trust_link_domain(who, site, form.domain.data.strip())
+    except Unprocessable as exc:  # not a domain, or a blocked one: say which, keep the page
+        raise Unprocessable(f"{form.domain.data.strip()} was not trusted: {_messages(exc.errors)}") from None
+    return done({"id": comment_id, "trusted_domains": policies.get_policy(site)["trusted_domains"]},
+                f"Links to {form.domain.data.strip()} are trusted on {site.name} from now on.",
+                url_for("moderation_queue.comment_page", comment_id=comment_id))
 
 
 @bp.post("/comments/<int:comment_id>/status")

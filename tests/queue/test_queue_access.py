@@ -21,9 +21,11 @@ ADMIN_ONLY = {"moderation_queue.tokens_page", "moderation_queue.revoke_token", "
               "moderation_queue.test_site_webhook", "moderation_queue.toggle_site_webhook",
               "moderation_queue.remove_site_webhook", "moderation_queue.add_site_moderator",
               "moderation_queue.remove_site_moderator", "moderation_queue.add_site_token",
-              "moderation_queue.revoke_site_token"}
+              "moderation_queue.revoke_site_token",
+              # from a comment's page: a change to the site's policy
+              "moderation_queue.trust_domain"}
 FORM = {"status": "approved", "ids": "", "closed": "1", "body": "edited", "kinds": "ip", "name": "t",
-        "mode": "post", "pinned": "1"}
+        "mode": "post", "pinned": "1", "domain": "x.example"}
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from marshmallow import ValidationError
 from service.errors import Unprocessable
 from service.extensions import db
 from service.models import Article, PublicSite, Site
-from service.moderation.policy import Policy, dump_policy, load_policy
+from service.moderation.policy import Policy, dump_policy, listed_domain, load_policy
+from service.moderation.rules import link_host
+from service.moderation.sanitize import render_body
 from service.services.moderation import decisions
 from service.services.comments.articles import CommentTarget
 
@@ -67,6 +69,21 @@ def set_policy(site: Site, data: dict) -> dict:
     site.policy = {key: full[key] for key in data}
     db.session.commit()
     return full
+
+
+def trust_candidates(site: Site, body: str) -> list[str]:
+    """The hosts a comment links to that its site neither trusts (its origins, `trusted_domains`)
+    nor blocks, in order, without "www.": what an administrator may trust from the comment's page."""
+    policy = site_policy(site)
+    trusted = decisions.trusted_domains(site, policy)
+    hosts: list[str] = []
+    for url in render_body(body).links:
+        host = link_host(url)
+        host = host.removeprefix("www.") if host else None
+        if (host and "." in host and host not in hosts and listed_domain(host, trusted) is None
+                and listed_domain(host, policy.blocked_domain_set) is None):
+            hosts.append(host)
+    return hosts
 
 
 def dry_run(site: Site, draft: dict, policy: Policy | None = None) -> dict:
