@@ -9,7 +9,8 @@ from flask import get_template_attribute, render_template, request, url_for
 from markupsafe import Markup
 
 from service.errors import Unprocessable
-from service.models import MAX_ID
+from service.extensions import db
+from service.models import MAX_ID, Site
 from service.moderation_queue.blueprint import actor, admin, bp, done, form_error
 from service.moderation_queue.forms import BlockForm, BulkForm, EditForm, StatusForm, TrustDomainForm
 from service.services.comments import read_cache
@@ -100,7 +101,7 @@ def trust_domain(comment_id: int):
     form = TrustDomainForm()
     if not form.validate_on_submit():
         raise form_error(form)
-    site = queue.queue_item(who, comment_id).site
+    site = db.session.get(Site, moderation_actions.comment_for(who, comment_id)[1])
     try:
         site_admin.trust_link_domain(who, site, form.domain.data.strip())
     except Unprocessable as exc:  # not a domain, or a blocked one: say which, keep the page

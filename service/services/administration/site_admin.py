@@ -15,9 +15,9 @@ from service.embed.settings import configure_site
 from service.errors import Conflict, NotFound, ServiceError, field_error
 from service.extensions import db
 from service.models import AdminEvent, ApiToken, Moderator, Site, api_token_site, moderator_site
+from service.moderation.policy import domain_key
 from service.services.administration import moderators, sites, tokens
 from service.services.delivery import webhooks
-from service.moderation.policy import domain_key
 from service.services.moderation import policies
 
 T = TypeVar("T")
