@@ -31,7 +31,8 @@ SPAM_CODES = frozenset({"honeypot"})
 # than from the submission itself. Moderators see them; the submitter is told only a generic
 # refusal, else an answer would tell whether some address wrote a text or is blocked.
 STORED_DATA_CODES = frozenset({
-    "repeat_post", "copied_text", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "rejection_history",
+    "repeat_post", "copied_text", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name",
+    "rejection_history",
 })
 
 # Every reason code a rule can give: what a moderator can filter the queue by.

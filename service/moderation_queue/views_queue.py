@@ -102,12 +102,13 @@ def trust_domain(comment_id: int):
     if not form.validate_on_submit():
         raise form_error(form)
     site = db.session.get(Site, moderation_actions.comment_for(who, comment_id)[1])
+    domain = form.domain.data.strip()
     try:
-        site_admin.trust_link_domain(who, site, form.domain.data.strip())
+        site_admin.trust_link_domain(who, site, domain)
     except Unprocessable as exc:  # not a domain, or a blocked one: say which, keep the page
-        raise Unprocessable(f"{form.domain.data.strip()} was not trusted: {_messages(exc.errors)}") from None
+        raise Unprocessable(f"{domain} was not trusted: {_messages(exc.errors)}") from None
     return done({"id": comment_id, "trusted_domains": policies.get_policy(site)["trusted_domains"]},
-                f"Links to {form.domain.data.strip()} are trusted on {site.name} from now on.",
+                f"Links to {domain} are trusted on {site.name} from now on.",
                 url_for("moderation_queue.comment_page", comment_id=comment_id))
 
 

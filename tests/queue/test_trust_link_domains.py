@@ -56,7 +56,8 @@ def test_a_moderator_sees_no_button_and_cannot_trust(as_user, world):
     page = _page(client, comment)
     assert BUTTON.findall(page) == []
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = client.post(f"/moderate/comments/{comment.id}/trust-domain", data={"csrf_token": token, "domain": "rei.com"})
+    answer = client.post(f"/moderate/comments/{comment.id}/trust-domain",
+                         data={"csrf_token": token, "domain": "rei.com"})
     assert answer.status_code == 403
     assert "trusted_domains" not in (db.session.get(Site, world.blog.id).policy or {})
 

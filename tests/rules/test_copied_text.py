@@ -20,7 +20,8 @@ def send(client, body, n, article="post-1"):
 
 
 def last_codes():
-    reasons = db.session.execute(sa.select(ModerationEvent.reasons).order_by(ModerationEvent.id.desc())).scalars().first()
+    newest = sa.select(ModerationEvent.reasons).order_by(ModerationEvent.id.desc())
+    reasons = db.session.execute(newest).scalars().first()
     return [r["code"] for r in reasons]
 
 
@@ -37,7 +38,8 @@ def test_short_texts_and_a_site_that_turned_the_check_off_are_not_held(client, a
     make_site("quiet", policy={"spam_filter": False, "hold_contact_details": False, "copies_to_review": 0})
     assert [send(client, "Great post, thanks!", n).json["status"] for n in range(1, 5)] == ["approved"] * 4
     quiet = [client.post("/api/v1/sites/quiet/comments", environ_base={"REMOTE_ADDR": f"198.51.100.{n}"},
-                         json={"article": "a", "author": f"R{n}", "body": CAMPAIGN}).json["status"] for n in range(1, 5)]
+                         json={"article": "a", "author": f"R{n}", "body": CAMPAIGN}).json["status"]
+             for n in range(1, 5)]
     assert quiet == ["approved"] * 4
 
 

@@ -71,7 +71,8 @@ def test_full_policy_round_trips_through_json():
     data = {
         "mode": "first-time", "trust_enabled": False, "trusted_after": 3,
         "banned_words": ["casino", "free money"], "suspect_words": ["crypto"], "max_links": 0,
-        "blocked_domains": ["spam.example"], "trusted_domains": ["docs.python.org"], "rate_per_minute": 2, "rate_per_hour": 10,
+        "blocked_domains": ["spam.example"], "trusted_domains": ["docs.python.org"], "rate_per_minute": 2,
+        "rate_per_hour": 10,
         "min_length": 5, "max_length": 2000, "max_author_length": 40, "repeat_window_minutes": 0,
         "copies_to_review": 5,
         "hold_disposable_email": False, "disposable_domains": ["throwaway.example"], "close_after_days": 30,
