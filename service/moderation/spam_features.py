@@ -17,7 +17,8 @@ weighs heavily. Nor is a link to a host only public institutions can register (.
 gov.uk, ac.jp...): it promotes no one, and readers cite them as they cite the article (a tax
 page, a trail closure). Nor is a link to a domain the site trusts: its own origins (a reader
 pointing to another article of the blog) and its policy's `trusted_domains`. All are left out
-of the text and the links before anything is counted.
+of the text and the links before anything is counted. A website field on a trusted domain (a
+reader's profile on a forge the site names) is no website either.
 """
 
 from __future__ import annotations
@@ -154,7 +155,11 @@ def _not_a_link(url: str, page: str | None, trusted: frozenset[str]) -> bool:
     host = url_host(url)
     if host is None:
         return False
-    return is_institution(host) or (bool(trusted) and listed_domain(domain_key(host), trusted) is not None)
+    return is_institution(host) or _trusted_host(host, trusted)
+
+
+def _trusted_host(host: str, trusted: frozenset[str]) -> bool:
+    return bool(trusted) and listed_domain(domain_key(host), trusted) is not None
 
 
 def _without_unlinked(text: str, links, page: str | None, trusted: frozenset[str]) -> tuple[str, tuple[str, ...]]:
@@ -283,6 +288,8 @@ def spam_features(body: str, author: str = "", website: str | None = None, email
 
     name_words = _words(_fold(author))
     site_host = url_host(website) if website else None
+    if site_host and _trusted_host(site_host, trusted):
+        site_host = None  # a profile on a host the site trusts (its own, a forge it names) is no website
     if site_host:
         feats.append("has:website")
         feats.append(_website_signature(name_words))

@@ -94,3 +94,18 @@ def test_after_trusting_a_link_there_is_no_spam_signal_on_every_process(as_user,
     again = readers.post("/api/v1/sites/blog/comments", json={**body, "article": "post-3"},
                          environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert again.json["status"] == "approved"
+
+
+def test_the_website_field_is_a_candidate_after_the_links(as_user, world):
+    world.blog.policy = {"mode": "pre", "trusted_domains": ["python.org"]}
+    db.session.commit()
+    comment = make_comment(world.blog, "post-1", status="pending", body="See https://www.rei.com/x")
+    comment.website = "https://www.github.com/ann"
+    db.session.commit()
+    client = as_user("admin@example.org")
+    assert BUTTON.findall(_page(client, comment)) == ["rei.com", "github.com"]
+    assert _trust(client, comment, "github.com").status_code == 302
+    assert BUTTON.findall(_page(client, comment)) == ["rei.com"]
+    comment.website = "https://docs.python.org/ann"  # already trusted: no button
+    db.session.commit()
+    assert BUTTON.findall(_page(client, comment)) == ["rei.com"]

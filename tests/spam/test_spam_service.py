@@ -178,6 +178,17 @@ def test_links_to_trusted_domains_are_no_spam_signal_nor_count_toward_max_links(
     assert post(client, body + " and https://pills.shop").json["status"] == "pending"
 
 
+def test_a_website_on_a_trusted_domain_is_no_website_to_the_filter(client, app):
+    make_site(policy={"trusted_domains": ["github.com"]})
+    _store_model({"has:website": 9.0}, threshold=0.6)
+    profile = client.post(URL, json={"article": "post-1", "author": "Ann", "body": "Lovely post.",
+                                     "website": "https://github.com/ann"})
+    assert profile.status_code == 201 and profile.json["status"] == "approved"
+    shop = client.post(URL, json={"article": "post-1", "author": "Ann", "body": "Lovely post, thanks.",
+                                  "website": "https://cheap-flights.example"})
+    assert shop.json["status"] == "pending"
+
+
 def test_dry_run_and_retraining_see_the_sites_trusted_domains(app):
     from service.services.moderation.decisions import evaluate_draft
     from service.services.moderation.policies import effective_policy

@@ -239,6 +239,23 @@ def test_a_typed_address_under_a_trusted_domain_is_no_link():
     assert "host:pills.shop" in feats and "host:python.org" not in feats and "nlinks:1" in feats
 
 
+@pytest.mark.parametrize(("website", "trusted"), [
+    ("https://github.com/ann", True),
+    ("https://gist.GitHub.com/ann/1", True),
+    ("https://blog.example/about", True),
+    ("https://github.com.evil.example/ann", False),
+    ("https://ann-codes.dev", False),
+])
+def test_a_website_on_a_trusted_domain_is_no_website(website, trusted):
+    domains = frozenset({"github.com", "blog.example"})
+    feats = spam_features("Great write-up, thanks!", "Ann Lee", website=website, trusted=domains)
+    if trusted:
+        assert feats == spam_features("Great write-up, thanks!", "Ann Lee")
+    else:
+        assert {"has:website", "website:person"} <= feats
+        assert feats == spam_features("Great write-up, thanks!", "Ann Lee", website=website)
+
+
 @pytest.mark.parametrize(("author", "signature"), [
     ("Helen K.", "person"), ("sanjay", "person"), ("J. Élodie Martin", "person"), ("María José", "person"),
     ("Noor", "person"), ("Tanaka Hiroshi", "person"), ("Will Turner", "person"), ("Austin Miller", "person"),

@@ -71,13 +71,14 @@ def set_policy(site: Site, data: dict) -> dict:
     return full
 
 
-def trust_candidates(site: Site, body: str) -> list[str]:
-    """The hosts a comment links to that its site neither trusts (its origins, `trusted_domains`)
-    nor blocks, in order, without "www.": what an administrator may trust from the comment's page."""
+def trust_candidates(site: Site, body: str, website: str | None = None) -> list[str]:
+    """The hosts a comment links to (its text's links, then its website) that its site neither
+    trusts (its origins, `trusted_domains`) nor blocks, in order, without "www.": what an
+    administrator may trust from the comment's page."""
     policy = site_policy(site)
     trusted = decisions.trusted_domains(site, policy)
     hosts: list[str] = []
-    for url in render_body(body).links:
+    for url in (*render_body(body).links, *([website] if website else [])):
         host = link_host(url)
         host = host.removeprefix("www.") if host else None
         if (host and "." in host and host not in hosts and listed_domain(host, trusted) is None
