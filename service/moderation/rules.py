@@ -61,10 +61,15 @@ def _plural(count: int, noun: str) -> str:
 
 
 def word_lists(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
-    """Banned words reject, suspect words hold; the body and the author name are both read."""
+    """Banned words reject, suspect words hold. The body, the author name, the website and the
+    e-mail address are all read: a spammer whose text is bland flattery puts the words it sells
+    in its name and its website's address ("Cheap Viagra", buy-viagra-online.example)."""
     if not (policy.banned_words or policy.suspect_words):
         return []
-    body, author = tokenize(draft.body), tokenize(draft.author)  # once for both lists
+    # Tokenized once for both lists; a word found outside the text and the name says where.
+    fields = [(tokenize(draft.body), ""), (tokenize(draft.author), "")]
+    fields += [(tokenize(value), place) for value, place in ((draft.website, " (in the website)"),
+                                                             (draft.email, " (in the e-mail address)")) if value]
     reasons = []
     for matcher, code, verdict, label in (
         (policy.banned_matcher, "banned_word", REJECT, "banned"),
@@ -72,10 +77,14 @@ def word_lists(draft: Draft, facts: Facts, policy: Policy) -> list[Reason]:
     ):
         if not matcher:
             continue
-        found = tuple(dict.fromkeys(matcher.find(body) + matcher.find(author)))
+        found: dict[str, str] = {}
+        for tokens, place in fields:
+            for word in matcher.find(tokens):
+                found.setdefault(word, place)
         if found:
             what = f"a {label} word" if len(found) == 1 else f"{label} words"
-            reasons.append(Reason(code, verdict, f"Contains {what}: {_listing(found)}", found))
+            listing = _listing(word + place for word, place in found.items())
+            reasons.append(Reason(code, verdict, f"Contains {what}: {listing}", tuple(found)))
     return reasons
 
 

@@ -31,6 +31,19 @@ def test_evasive_spellings_of_a_banned_word_are_refused(client, body, word):
     assert db.session.execute(sa.select(Comment)).scalar_one().status == CommentStatus.REJECTED
 
 
+def test_a_banned_word_in_the_website_is_refused_and_in_the_email_held_when_suspect(client):
+    make_site(policy={"banned_words": ["viagra"], "suspect_words": ["casino"]})
+    refused = post(client, "Great post, bookmarked!", website="https://buy-v1agra-online.example")
+    assert refused.status_code == 403
+    assert refused.json["reasons"] == [{"code": "banned_word",
+                                        "message": "Contains a banned word: viagra (in the website)"}]
+    held = post(client, "Great post, saved it.", email="promo@bestcasinos.example")
+    assert held.status_code == 202
+    statuses = db.session.execute(sa.select(Comment.status).order_by(Comment.id)).scalars().all()
+    assert statuses == [CommentStatus.REJECTED, CommentStatus.PENDING]
+    assert post(client, "Thanks!", website="https://ann.example", email="ann@example.org").status_code == 201
+
+
 def test_an_evasive_suspect_word_in_the_name_is_held(client):
     make_site(policy={"suspect_words": ["casino"]})
     response = post(client, "Nice post.", author="Best-Casinos-Online")

@@ -67,6 +67,32 @@ def test_word_list_message_names_what_matched(body, message):
     assert rules.word_lists(draft(body), FACTS, POLICY)[0].message == message
 
 
+@pytest.mark.parametrize(
+    ("website", "email", "expected"),
+    [
+        (None, None, []),
+        ("https://ann.example/blog", "ann@example.org", []),
+        ("https://jackpot-casino.example", None, [("banned_word", ("casino",), "casino (in the website)")]),
+        ("https://onlinecasino.example", None, [("banned_word", ("casino",), "casino (in the website)")]),
+        ("https://example.org/crypto-tips", None, [("suspect_word", ("crypto",), "crypto (in the website)")]),
+        (None, "casino.king@mail.example", [("banned_word", ("casino",), "casino (in the e-mail address)")]),
+        (None, "ann@crypto-news.example", [("suspect_word", ("crypto",), "crypto (in the e-mail address)")]),
+        ("https://scunthorpe-classics.example", "ann@cassino.example", []),  # innocent words stay innocent
+    ],
+)
+def test_word_lists_read_the_website_and_the_email_address(website, email, expected):
+    result = rules.word_lists(draft("Lovely post, thanks.", website=website, email=email), FACTS, POLICY)
+    assert [(r.code, r.matched, r.message.partition(": ")[2]) for r in result] == expected
+
+
+def test_a_word_in_the_text_is_named_without_a_place_even_when_the_website_has_it_too():
+    reasons = rules.word_lists(draft("crypto and casino", website="https://casino.example",
+                                     email="ann@crypto.example"), FACTS, POLICY)
+    assert [r.message for r in reasons] == ["Contains a banned word: casino", "Contains a suspect word: crypto"]
+    mixed = rules.word_lists(draft("free money!", website="https://casino.example"), FACTS, POLICY)
+    assert mixed[0].message == "Contains banned words: free money, casino (in the website)"
+
+
 def test_word_lists_do_nothing_without_configured_words():
     assert rules.word_lists(draft("casino"), FACTS, Policy()) == []
 
