@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 
 from .contact import find_contact_details
 from .policy import Policy, domain_key, listed_domain
-from .spam_features import spam_features, without_page_links
+from .spam_features import spam_features, website_trades, without_page_links
 from .text import capitals_share, character_floods, name_key, tokenize, visible_length
 from .types import HOLD, REJECT, Draft, Facts, Reason
 
 # Holds a trusted author skips; the rest (and every reject) still apply to them.
 SOFT_HOLDS = frozenset({
     "pre_moderation", "first_time_author", "suspect_word", "too_many_links", "shouting",
-    "character_flood", "disposable_email", "too_fast", "missing_form_token", "contact_details",
+    "character_flood", "disposable_email", "too_fast", "missing_form_token", "contact_details", "trade_website",
 })
 # Holds that only an author a moderator approved before may skip: a spammer can earn the
 # rules' trust with one harmless comment, and the learned filter and the campaign check are
@@ -40,7 +40,7 @@ RULE_CODES = (
     "honeypot", "blocked_email", "blocked_email_domain", "blocked_ip", "blocked_name", "repeat_post", "copied_text",
     "too_short", "too_long", "author_too_long", "banned_word", "suspect_word", "blocked_domain", "too_many_links",
     "disposable_email", "too_fast", "missing_form_token", "shouting", "character_flood", "contact_details",
-    "spam_score", "rejection_history", "pre_moderation", "first_time_author",
+    "trade_website", "spam_score", "rejection_history", "pre_moderation", "first_time_author",
 )
 
 SHOUTING_MIN_LETTERS = 20
@@ -276,6 +276,21 @@ def contact_details(draft: Draft, facts: Facts, policy: Policy) -> Reason | None
                   tuple(found.kinds()))
 
 
+def trade_website(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    """A first-time author whose website names a trade spam sells (`spam_trades.txt`: pills,
+    casinos, loans, essays, backlinks...) in its address or in the phrase it comes under. Spam
+    whose only link is the website field says nothing in its text ("Great post, bookmarked!"),
+    and the learned filter, which weighs every word of it, lets much of it through; readers'
+    own sites seldom name these trades."""
+    if not policy.hold_trade_websites or facts.author_approved or facts.moderator_approvals:
+        return None
+    found = website_trades(draft.website, draft.author, draft.trusted_domains)
+    if not found:
+        return None
+    return Reason("trade_website", HOLD, f"A first comment whose website names what spam sells: {_listing(found)}.",
+                  tuple(found))
+
+
 def spam_threshold(model, policy: Policy) -> float:
     """The score at or above which the filter holds a site's comment: the site's own
     `spam_threshold`, or the model's for the site's `spam_max_false_holds`."""
@@ -328,6 +343,7 @@ RULES = (
     fill_time,
     shouting,
     contact_details,
+    trade_website,
     spam_score,
     rejection_history,
     moderation_mode,

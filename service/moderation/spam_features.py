@@ -8,7 +8,7 @@ the hundreds of them a comment has are plain slices of its text),
 `host:bit.ly` and `tld:xyz` (where links point), `site:` and `stld:` (the website field),
 `mail:` (the e-mail domain), `n:` (a word of the author's name), `name:digits`,
 `website:person`, `website:phrase` and `website:handle` (whose name the website field comes
-under), `nlinks:2`,
+under), `website:sells` (its address or that name names a trade spam sells), `nlinks:2`,
 `has:phone`, `has:email`, `has:website`, `handle:telegram`, `style:caps`, `style:repeat`, `len:4`.
 
 A link to the page the comment is on is not a link: readers quote the article's own address
@@ -31,12 +31,13 @@ from urllib.parse import urlsplit
 
 from .contact import find_contact_details
 from .policy import domain_key, listed_domain
-from .text import capitals_share
+from .text import WordMatcher, capitals_share, tokenize
 
 # 2: links to the comment's own page are left out; 3: pieces across words, kinds renamed;
 # 4: pieces of 3-4 characters within a word and 5-6 across (were 3-5 and 4-6); 5: links to
-# public institutions left out; 6: whether a website comes under a person's given name.
-FEATURE_VERSION = 6
+# public institutions left out; 6: whether a website comes under a person's given name; 7: whether
+# a website names a trade spam sells.
+FEATURE_VERSION = 7
 MAX_TEXT = 2000  # characters of the body that are read: spam says what it wants early
 CHAR_SIZES = (3, 4)  # within a word
 # Pieces that cross a space ("k out", "my cha") catch phrases whatever their spelling and
@@ -219,6 +220,33 @@ def _website_signature(name_words: list[str]) -> str:
     return "website:phrase" if len(words) > 1 else "website:handle"
 
 
+@cache
+def trade_words() -> WordMatcher:
+    """What comment spam sells (`spam_trades.txt`): pills, casinos, loans, essays, backlinks..."""
+    lines = Path(__file__).with_name("spam_trades.txt").read_text(encoding="utf-8").splitlines()
+    return WordMatcher(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _trades_named(site_host: str, name_words: list[str], signature: str) -> list[str]:
+    """The trades spam sells that a website's address names, or else the name it comes under when
+    that is no person's. A person's name is not read: some given names are such words too (Judi)."""
+    matcher = trade_words()
+    found = matcher.find(tokenize(site_host))
+    if not found and signature != "website:person":
+        found = matcher.find(tokenize(" ".join(name_words)))
+    return found
+
+
+def website_trades(website: str | None, author: str, trusted: frozenset[str] = frozenset()) -> list[str]:
+    """What a comment's website names of the trades spam sells ("cheap-viagra.example", or "Best
+    Casino Bonus" as the name it comes under); nothing for a website on a trusted domain."""
+    site_host = url_host(website) if website else None
+    if not site_host or _trusted_host(site_host, trusted):
+        return []
+    name_words = _words(_fold(author))
+    return _trades_named(site_host, name_words, _website_signature(name_words))
+
+
 def _bucket(n: int) -> int:
     return n.bit_length()  # 0, 1, 2-3, 4-7, 8-15...
 
@@ -291,8 +319,11 @@ def spam_features(body: str, author: str = "", website: str | None = None, email
     if site_host and _trusted_host(site_host, trusted):
         site_host = None  # a profile on a host the site trusts (its own, a forge it names) is no website
     if site_host:
+        signature = _website_signature(name_words)
         feats.append("has:website")
-        feats.append(_website_signature(name_words))
+        feats.append(signature)
+        if _trades_named(site_host, name_words, signature):
+            feats.append("website:sells")
         feats.extend(_host_features([site_host], "site:", "stld:"))
         if hosts and registrable(site_host) in {registrable(h) for h in hosts}:
             feats.append("has:own_link")
@@ -324,7 +355,8 @@ def is_piece(feature: str) -> bool:
 _NAMED = {
     "has:website": "a website", "has:own_link": "a link to its own website",
     "website:person": "a website under a person's name", "website:phrase": "a website under a phrase",
-    "website:handle": "a website under a handle", "has:phone": "a phone number",
+    "website:handle": "a website under a handle", "website:sells": "a website that names what spam sells",
+    "has:phone": "a phone number",
     "has:email": "an e-mail address in the text", "name:digits": "digits in the name",
     "name:domain": "a domain as the name", "style:caps": "capitals", "style:some_caps": "many capitals",
     "style:repeat": "repeated letters", "style:flood": "a character flood", "style:exclaim": "!!!",

@@ -70,6 +70,9 @@ LABELS: dict[str, Label] = {
     "hold_contact_details": Label("Spam filter", "Hold contact details from new authors",
                                   "Phone numbers, messenger handles and email addresses in a first comment "
                                   "send it to review."),
+    "hold_trade_websites": Label("Spam filter", "Hold websites that name what spam sells",
+                                 "A first comment whose website (or the business name it comes under) names "
+                                 "pills, casinos, loans, essays, backlinks and the like waits for review."),
     "spam_filter": Label("Spam filter", "Learned spam filter",
                          "Hold comments the filter trained on your moderators' decisions scores as spam."),
     "spam_threshold": Label("Spam filter", "Spam score threshold",

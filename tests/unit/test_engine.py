@@ -80,6 +80,7 @@ SOFT_HOLD_SUBMISSIONS = {
     "shouting": ({"body": "THIS IS REALLY THE BEST ARTICLE EVER", "website": "https://ann.example"}, POLICY),
     "character_flood": ({"body": "Wowwwwwwwwwwwwwwwwww", "website": "https://ann.example"}, POLICY),
     "contact_details": ({"body": "Write to me at ann.lee@example.com about it"}, POLICY),
+    "trade_website": ({"website": "https://cheap-cialis-pills.example"}, POLICY),
     "disposable_email": ({"email": "ann@yopmail.com"}, POLICY),
     "too_fast": ({"fill_seconds": 0.5}, POLICY),
     "missing_form_token": ({"fill_seconds": None}, Policy(require_form_token=True)),
@@ -94,8 +95,9 @@ def test_soft_hold_is_held_for_a_newcomer(code):
     assert code in [reason.code for reason in decision.reasons]
 
 
-# first_time_author and contact_details never fire for an author with approved comments.
-@pytest.mark.parametrize("code", sorted(SOFT_HOLD_SUBMISSIONS.keys() - {"first_time_author", "contact_details"}))
+# first_time_author, contact_details and trade_website never fire for an author with approved comments.
+@pytest.mark.parametrize("code", sorted(SOFT_HOLD_SUBMISSIONS.keys() - {"first_time_author", "contact_details",
+                                                                        "trade_website"}))
 def test_trusted_author_skips_a_soft_hold_and_the_decision_says_why(code):
     changes, policy = SOFT_HOLD_SUBMISSIONS[code]
     trusted = Facts(now=NOW, author_approved=max(policy.trusted_after, 5))

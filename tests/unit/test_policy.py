@@ -51,6 +51,7 @@ def test_empty_policy_loads_the_defaults():
         ("spam_threshold", None),
         ("spam_max_false_holds", 0.02),
         ("hold_contact_details", True),
+        ("hold_trade_websites", True),
         ("votes", "both"),
         ("avatars", "identicon"),
         ("banned_words", ()),
@@ -79,7 +80,7 @@ def test_full_policy_round_trips_through_json():
         "min_fill_seconds": 1.5, "require_form_token": True, "hold_shouting": False,
         "flags_to_review": 1, "hide_flagged": True, "trust_after_days": 7, "spam_filter": False,
         "spam_threshold": 0.8, "spam_max_false_holds": 0.05, "hold_contact_details": False,
-        "votes": "likes", "avatars": "off",
+        "hold_trade_websites": False, "votes": "likes", "avatars": "off",
     }
     policy = load_policy(data)
     dumped = dump_policy(policy)

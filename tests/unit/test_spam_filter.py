@@ -13,7 +13,7 @@ from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
 from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, _WORD, CHAR_SIZES, CROSS_SIZES,
                                               _piece_features, given_names, is_institution, link_hosts,
-                                              page_key, registrable, spam_features, without_page_links)
+                                              page_key, registrable, spam_features, website_trades, without_page_links)
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
 
@@ -265,7 +265,7 @@ def test_a_website_on_a_trusted_domain_is_no_website(website, trusted):
 ])
 def test_whose_name_a_website_comes_under(author, signature):
     feats = spam_features("Great post, thanks for sharing.", author=author, website="https://example.blog")
-    assert [f for f in feats if f.startswith("website:")] == [f"website:{signature}"]
+    assert [f for f in feats if f.startswith("website:") and f != "website:sells"] == [f"website:{signature}"]
     # Without a website the name is only its words.
     assert not any(f.startswith("website:") for f in spam_features("Great post", author=author))
 
@@ -410,3 +410,53 @@ def test_shipped_base_model_loads_quickly_and_catches_blog_spam():
                          links=("https://rx-pills.shop",))
     fine = spam_features("Thanks, this fixed my build on Python 3.12.")
     assert model.probability(spam) >= model.threshold > model.probability(fine)
+
+
+@pytest.mark.parametrize(("author", "website", "found"), [
+    ("Jessica Miller", "https://jackpotcity-casino.online", ["casino", "jackpot"]),  # the address names it
+    ("Ann", "https://onlinecasinos.example", ["casino"]),  # glued and plural
+    ("Rahul", "https://best-ess4ys.example", ["essay"]),  # leetspeak
+    ("Buy Cheap Cialis", "https://pharma.example", ["pharma"]),
+    ("Replica Rolex Watches", "https://aaa-watches.example", ["replica", "rolex"]),  # the phrase it comes under
+    ("Togel Online Terpercaya", "https://bola.example", ["togel"]),
+    ("Emily Slots", "https://emily.example", []),  # a person's name is not read
+    ("Judi Dench", "https://judidench.example", []),  # Judi is a name, not only a gamble in Indonesian
+    ("Pat", "https://diplomatic-notes.example", []),  # words that hold a trade's word are left out
+    ("Pat", "https://cryptographyengineering.example", []),
+    ("Pat", "https://cheatsheet.example", []),
+    ("Pat", "https://bridesmaid-dresses.example", []),
+    ("Pat", "https://crackersandcheese.example", []),
+    ("Pat", "https://matkapolka.pl", []),  # Polish for mother
+    ("Pat", "https://ketorecipes.example", []),
+    ("Pat", "https://theessayist.example", []),
+    ("Ann Lee", "https://ann.dev", []),
+    ("Marco", "https://cassino-trattoria.example", []),  # the Italian town
+    ("Sam", "https://scunthorpe-classics.example", []),
+    ("Priya", "https://specialist-analysis.example", []),
+    ("Kim", "https://betterbread.example", []),  # "bet" only as a whole word
+    ("Ann", None, []),
+])
+def test_what_a_website_names_of_the_trades_spam_sells(author, website, found):
+    assert website_trades(website, author) == found
+    feats = spam_features("Great post, bookmarked!", author, website=website)
+    assert ("website:sells" in feats) is bool(found)
+
+
+def test_a_trade_website_on_a_trusted_domain_names_nothing():
+    assert website_trades("https://casino.example/ann", "Ann", frozenset({"casino.example"})) == []
+
+
+@pytest.mark.parametrize(("facts", "policy", "fires"), [
+    (Facts(now=NOW), Policy(), True),
+    (Facts(now=NOW, author_approved=2), Policy(), False),
+    (Facts(now=NOW, moderator_approvals=1), Policy(), False),
+    (Facts(now=NOW), Policy(hold_trade_websites=False), False),
+])
+def test_a_trade_website_holds_a_first_time_author(facts, policy, fires):
+    draft = Draft(body="Great post, bookmarked!", author="Emily", website="https://cialis-online-pharmacy.example")
+    reason = rules.trade_website(draft, facts, policy)
+    assert (reason is not None) is fires
+    if fires:
+        assert (reason.code, reason.verdict) == ("trade_website", HOLD)
+        assert reason.message == "A first comment whose website names what spam sells: cialis, pharmacy."
+        assert reason.matched == ("cialis", "pharmacy")
