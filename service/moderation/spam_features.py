@@ -229,7 +229,8 @@ def trade_words() -> WordMatcher:
 
 def _trades_named(site_host: str, name_words: list[str], signature: str) -> list[str]:
     """The trades spam sells that a website's address names, or else the name it comes under when
-    that is no person's. A person's name is not read: some given names are such words too (Judi)."""
+    that is no person's. A person's name is not read: some given names are trade words in another
+    language (Judi is gambling in Indonesian), so the list leaves those out and names stay unread."""
     matcher = trade_words()
     found = matcher.find(tokenize(site_host))
     if not found and signature != "website:person":
