@@ -232,10 +232,23 @@ def _trades_named(site_host: str, name_words: list[str], signature: str) -> list
     that is no person's. A person's name is not read: some given names are trade words in another
     language (Judi is gambling in Indonesian), so the list leaves those out and names stay unread."""
     matcher = trade_words()
-    found = matcher.find(tokenize(site_host))
+    found = matcher.find(tokenize(_unicode_host(site_host)))
     if not found and signature != "website:person":
         found = matcher.find(tokenize(" ".join(name_words)))
     return found
+
+
+def _unicode_host(host: str) -> str:
+    """`host` with its punycode labels (xn--...) as the letters they stand for: займ.example."""
+    if "xn--" not in host:
+        return host
+    labels = []
+    for label in host.split("."):
+        try:
+            labels.append(label.encode("ascii").decode("idna") if label.startswith("xn--") else label)
+        except UnicodeError:
+            labels.append(label)
+    return ".".join(labels)
 
 
 def website_trades(website: str | None, author: str, trusted: frozenset[str] = frozenset()) -> list[str]:

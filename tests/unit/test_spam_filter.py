@@ -434,6 +434,9 @@ def test_shipped_base_model_loads_quickly_and_catches_blog_spam():
     ("Sam", "https://scunthorpe-classics.example", []),
     ("Priya", "https://specialist-analysis.example", []),
     ("Kim", "https://betterbread.example", []),  # "bet" only as a whole word
+    ("Ann", "https://займ-онлайн.example", ["займ"]),
+    ("Ann", "https://xn----7sbbzlcmgkdg.example", ["займ"]),  # the same address in punycode
+    ("Ann", "https://xn--zz.example", []),  # not valid punycode: read as it is
     ("Ann", None, []),
 ])
 def test_what_a_website_names_of_the_trades_spam_sells(author, website, found):
