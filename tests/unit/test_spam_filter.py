@@ -130,6 +130,19 @@ def test_any_text_and_trusted_domains_give_features_and_a_page_free_text(text, t
     assert len(without_page_links(text, "https://ab.a/p")) <= len(text)
 
 
+@given(st.lists(st.sampled_from(list("ax1-.:/ @[]ıſK中") + ["xn--", "https://", "casino", "займ"]), max_size=12)
+       .map("".join), st.text(max_size=20))
+def test_any_website_and_name_give_trades_and_features(website, author):
+    # a website field is whatever a reader typed: read for trades, it answers and never raises
+    found = website_trades(website, author)
+    assert all(isinstance(word, str) for word in found)
+    feats = spam_features("Nice post", author, website=website)
+    assert ("website:sells" in feats) is bool(found)
+    reasons = rules.word_lists(Draft(body="ok", author=author, website=website, email=website),
+                               Facts(now=NOW), Policy(banned_words=("casino",), suspect_words=("viagra",)))
+    assert all(r.code in ("banned_word", "suspect_word") for r in reasons)
+
+
 @pytest.mark.parametrize(("body", "hosts"), [
     ("see murdev.com now", ["murdev.com"]),
     ("visit https://www.Example.org/x and http://bit.ly/abc", ["example.org", "bit.ly"]),
