@@ -429,7 +429,7 @@ def test_shipped_base_model_loads_quickly_and_catches_blog_spam():
     ("Jessica Miller", "https://jackpotcity-casino.online", ["casino", "jackpot"]),  # the address names it
     ("Ann", "https://onlinecasinos.example", ["casino"]),  # glued and plural
     ("Rahul", "https://best-ess4ys.example", ["essay"]),  # leetspeak
-    ("Buy Cheap Cialis", "https://pharma.example", ["pharma"]),
+    ("Buy Cheap Cialis", "https://rx-pharmacy.example", ["pharmacy"]),
     ("Replica Rolex Watches", "https://aaa-watches.example", ["replica", "rolex"]),  # the phrase it comes under
     ("Togel Online Terpercaya", "https://bola.example", ["togel"]),
     ("Emily Slots", "https://emily.example", []),  # a person's name is not read
@@ -442,6 +442,8 @@ def test_shipped_base_model_loads_quickly_and_catches_blog_spam():
     ("Pat", "https://matkapolka.pl", []),  # Polish for mother
     ("Pat", "https://ketorecipes.example", []),
     ("Pat", "https://theessayist.example", []),
+    ("Pat", "https://homeworkouts.example", []),
+    ("Pat", "https://pharmacology-notes.example", []),
     ("Ann Lee", "https://ann.dev", []),
     ("Marco", "https://cassino-trattoria.example", []),  # the Italian town
     ("Sam", "https://scunthorpe-classics.example", []),
