@@ -9,7 +9,8 @@ from service.services.moderation.policies import get_policy
 def test_spam_keys_are_saved_from_the_policy_page(as_user, world):
     client = as_user("admin@example.org")
     page = client.get("/moderate/sites/blog/policy").get_data(as_text=True)
-    for key in ("spam_filter", "spam_threshold", "spam_max_false_holds", "hold_contact_details", "hold_trade_websites"):
+    for key in ("spam_filter", "spam_threshold", "spam_max_false_holds", "hold_contact_details",
+                "hold_trade_websites"):
         assert f'name="{key}"' in page
     form = {key: ("on" if value is True else "" if value is None else value)
             for key, value in get_policy(world.blog).items() if value is not False and not isinstance(value, list)}
