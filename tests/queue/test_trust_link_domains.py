@@ -109,3 +109,17 @@ def test_the_website_field_is_a_candidate_after_the_links(as_user, world):
     comment.website = "https://docs.python.org/ann"  # already trusted: no button
     db.session.commit()
     assert BUTTON.findall(_page(client, comment)) == ["rei.com"]
+
+
+def test_a_host_that_names_what_spam_sells_is_not_offered(as_user, world):
+    world.blog.policy = {"mode": "pre"}
+    db.session.commit()
+    comment = make_comment(world.blog, "post-1", status="pending",
+                           body="Docs: https://www.rei.com/x and https://cheap-viagra-pills.example/buy")
+    comment.website = "https://casino-bonus-365.xyz"
+    db.session.commit()
+    client = as_user("admin@example.org")
+    assert BUTTON.findall(_page(client, comment)) == ["rei.com"]
+    comment.website = "https://www.github.com/ann"
+    db.session.commit()
+    assert BUTTON.findall(_page(client, comment)) == ["rei.com", "github.com"]

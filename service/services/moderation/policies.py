@@ -15,6 +15,7 @@ from service.models import Article, PublicSite, Site
 from service.moderation.policy import Policy, dump_policy, listed_domain, load_policy
 from service.moderation.rules import link_host
 from service.moderation.sanitize import render_body
+from service.moderation.spam_features import website_trades
 from service.services.moderation import decisions
 from service.services.comments.articles import CommentTarget
 
@@ -74,7 +75,8 @@ def set_policy(site: Site, data: dict) -> dict:
 def trust_candidates(site: Site, body: str, website: str | None = None) -> list[str]:
     """The hosts a comment links to (its text's links, then its website) that its site neither
     trusts (its origins, `trusted_domains`) nor blocks, in order, without "www.": what an
-    administrator may trust from the comment's page."""
+    administrator may trust from the comment's page. A host that names what spam sells
+    (casino-bonus.example) is not offered: one click would make a spammer's site a trusted one."""
     policy = site_policy(site)
     trusted = decisions.trusted_domains(site, policy)
     hosts: list[str] = []
@@ -82,7 +84,7 @@ def trust_candidates(site: Site, body: str, website: str | None = None) -> list[
         host = link_host(url)
         host = host.removeprefix("www.") if host else None
         if (host and "." in host and host not in hosts and listed_domain(host, trusted) is None
-                and listed_domain(host, policy.blocked_domain_set) is None):
+                and listed_domain(host, policy.blocked_domain_set) is None and not website_trades(host, "")):
             hosts.append(host)
     return hosts
 
