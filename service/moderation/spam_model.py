@@ -134,6 +134,8 @@ def _top_features(weighed: list[tuple[float, str]], top: int, features) -> tuple
             continue
         if word and " " in feature:
             words = {"w:" + word for word in feature[2:].split(" ")}
+            if all(w in covered or not _is_evidence(w) for w in words):
+                continue  # 'whatsapp 1' after 'on whatsapp' names nothing new
             covered |= words
             chosen = [f for f in chosen if f not in words]  # the phrase stands for its words
         chosen.append(feature)

@@ -363,6 +363,12 @@ def test_a_reason_names_a_links_tld_once_and_no_bare_numbers():
     assert model.score(feats).top == ("tld:xyz", "w:pills")  # "24 7": numbers, no word
 
 
+def test_a_reason_names_no_phrase_whose_words_it_has_named():
+    model = _model(**{"w:on whatsapp": 5.0, "w:whatsapp 1": 4.0, "w:1 555": 3.5, "w:returns": 2.0})
+    feats = spam_features("Write me on WhatsApp +1 555 123 for returns")
+    assert model.score(feats).top == ("w:on whatsapp", "w:returns")  # not 'whatsapp 1' again
+
+
 def test_spam_score_only_ever_holds():
     model = _model(w__casino=50.0)
     draft = Draft(body="casino casino casino", author="x")
