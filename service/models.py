@@ -180,6 +180,9 @@ class Comment(db.Model):
     pinned: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Written by a logged-in moderator of the site: the thread shows a badge.
     by_moderator: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The learned filter's probability that the text is spam, as its author sent it (or last
+    # edited it); None where no filter scored it (turned off, imported, written before scores).
+    spam_score: Mapped[float | None] = mapped_column(sa.Float)
 
     article: Mapped[Article] = relationship()
 

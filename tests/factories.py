@@ -36,3 +36,14 @@ def make_comment(site: Site, article: str = "post-1", *, status: str = "approved
     record_new(comment, site.id, reasons or [])
     db.session.commit()
     return comment
+
+
+def scored_comments(site) -> dict:
+    """Published comments of `site` with these scores (None: one no filter scored), by score."""
+    made = {}
+    for score in (0.05, 0.48, 0.5, 0.93, None):
+        comment = make_comment(site, "post-1", status="approved", body=f"Comment scored {score}")
+        comment.spam_score = score
+        made[score] = comment
+    db.session.commit()
+    return made

@@ -47,6 +47,7 @@ def comment_payload(comment, site_slug: str, article_key: str, reasons: list) ->
         "edited": comment.edited_at, "ip_hash": comment.ip_hash, "flag_count": comment.flag_count,
         "revision": comment.revision, "reasons": reasons, "pinned": comment.pinned,
         "by_moderator": comment.by_moderator, "likes": comment.likes, "dislikes": comment.dislikes,
+        "spam_score": comment.spam_score,
     }
 
 

@@ -4,13 +4,16 @@ Reject beats hold beats approve. A trusted author (enough approved comments, tru
 skips holds that only express caution about unknown authors (`rules.SOFT_HOLDS`; the learned
 filter's hold only when a moderator approved them), never a reject; the decision then records
 that trust released it. A filled honeypot is stored as spam and told "pending", so a bot
-learns nothing.
+learns nothing. The decision carries the learned filter's probability for the draft (scored
+once, before the rules), which the comment keeps for moderators to see and filter by.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .policy import Policy
-from .rules import MODERATOR_TRUST_HOLDS, RULES, SOFT_HOLDS, SPAM_CODES
+from .rules import MODERATOR_TRUST_HOLDS, RULES, SOFT_HOLDS, SPAM_CODES, spam_probability
 from .types import APPROVE, HOLD, REJECT, VERDICTS, Decision, Draft, Facts, Reason
 
 _STATUS = {APPROVE: "approved", HOLD: "pending", REJECT: "rejected"}
@@ -18,6 +21,10 @@ _SEVERITY = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
 
 
 def decide(draft: Draft, facts: Facts, policy: Policy) -> Decision:
+    # Scored once, whatever the rules decide: the queue shows every comment's score.
+    probability = spam_probability(draft, facts, policy)
+    if probability is not None:
+        facts = replace(facts, spam_probability=probability)
     reasons: list[Reason] = []
     for rule in RULES:
         result = rule(draft, facts, policy)
@@ -39,7 +46,7 @@ def decide(draft: Draft, facts: Facts, policy: Policy) -> Decision:
             verdict = APPROVE
 
     spam = any(reason.code in SPAM_CODES for reason in reasons)
-    return Decision("spam" if spam else _STATUS[verdict], verdict, tuple(reasons))
+    return Decision("spam" if spam else _STATUS[verdict], verdict, tuple(reasons), probability)
 
 
 def _skippable(facts: Facts, policy: Policy) -> frozenset[str]:

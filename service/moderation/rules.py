@@ -299,16 +299,30 @@ def spam_threshold(model, policy: Policy) -> float:
     return model.threshold_for(policy.spam_max_false_holds)
 
 
-def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
-    """The learned filter: holds (never refuses) what its model scores at or above the threshold."""
+def _draft_features(draft: Draft) -> frozenset[str]:
+    return spam_features(draft.body, draft.author, draft.website, draft.email, draft.links, draft.page_url,
+                         draft.trusted_domains)
+
+
+def spam_probability(draft: Draft, facts: Facts, policy: Policy) -> float | None:
+    """The learned filter's probability that the draft is spam; None when the site turned the
+    filter off or no model is loaded."""
     model = facts.spam_model
     if not policy.spam_filter or model is None:
         return None
-    features = spam_features(draft.body, draft.author, draft.website, draft.email, draft.links, draft.page_url,
-                             draft.trusted_domains)
-    if model.probability(features) < spam_threshold(model, policy):  # most comments: no need to rank their features
+    return model.probability(_draft_features(draft))
+
+
+def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
+    """The learned filter: holds (never refuses) what its model scores at or above the threshold.
+    The engine scores the draft once, before the rules (`facts.spam_probability`)."""
+    model = facts.spam_model
+    probability = facts.spam_probability
+    if probability is None:
+        probability = spam_probability(draft, facts, policy)
+    if probability is None or probability < spam_threshold(model, policy):
         return None
-    score = model.score(features)
+    score = model.score(_draft_features(draft))  # only a held comment's features are ranked
     return Reason("spam_score", HOLD, score.message(), score.top)
 
 

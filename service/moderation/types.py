@@ -71,6 +71,8 @@ class Facts:
     moderator_approvals: int = 0
     # The learned spam filter's current model (a `spam_model.SpamModel`), None when none is loaded.
     spam_model: object | None = None
+    # The model's probability for this draft, once the engine has scored it (see engine.decide).
+    spam_probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Decision:
     status: str  # "approved" | "pending" | "rejected" | "spam"
     verdict: str
     reasons: tuple[Reason, ...]
+    spam_score: float | None = None  # the learned filter's probability; None when it did not score
 
     @property
     def public_status(self) -> str:

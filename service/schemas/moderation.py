@@ -49,6 +49,9 @@ class ModerationQuerySchema(Schema):
     rule = fields.String(load_default=None, validate=validate.Regexp(REASON_CODE, error="Not a reason code."),
                          metadata={"description": "Comments a rule gave this reason (a reason's `code`, e.g. "
                                                   "`spam_score`), when they arrived or after an edit."})
+    min_spam_score = fields.Float(load_default=None, validate=validate.Range(min=0, max=1),
+                                  metadata={"description": "Comments the learned filter scored at least this "
+                                                           "(0-1): what it found suspicious among the published."})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -74,6 +77,9 @@ class ModeratedCommentSchema(Schema):
     by_moderator = fields.Boolean(metadata={"description": "Written by a logged-in moderator of the site."})
     likes = fields.Integer()
     dislikes = fields.Integer()
+    spam_score = fields.Float(allow_none=True, metadata={
+        "description": "The learned spam filter's probability that the text is spam (0-1), as its author sent "
+                       "or last edited it; null where no filter scored it (turned off, imported)."})
 
 
 class ModerationPageSchema(Schema):

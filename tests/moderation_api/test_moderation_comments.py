@@ -22,7 +22,7 @@ def expected(comment: Comment, *, site="blog", article="post-1", reasons=None, *
         "created": comment.created_at.isoformat(), "edited": None, "ip_hash": comment.ip_hash,
         "flag_count": comment.flag_count, "revision": comment.revision, "reasons": reasons or [],
         "pinned": comment.pinned, "by_moderator": comment.by_moderator, "likes": comment.likes,
-        "dislikes": comment.dislikes,
+        "dislikes": comment.dislikes, "spam_score": comment.spam_score,
     }
     body.update(changes)
     return body

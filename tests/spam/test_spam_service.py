@@ -362,6 +362,10 @@ def test_overview_says_what_the_filter_did(client, app):
     page = client.get("/moderate/sites/blog/").get_data(as_text=True)
     assert "The learned filter held 2 comments in these 30 days;\n     moderators released 1" in page
     assert 'href="/moderate/?tab=pending&amp;site=blog&amp;rule=spam_score">What it holds for review</a>' in page
+    suspicious = "/moderate/?tab=approved&amp;site=blog&amp;min_spam_score=0.5"
+    assert f'href="{suspicious}">published comments it scored 0.5 or more</a>' in page
+    released = client.get(suspicious.replace("&amp;", "&")).get_data(as_text=True)
+    assert released.count('<strong class="author">') == 1  # the released one: still scored as spam
     assert 'href="/moderate/?tab=all&amp;site=blog&amp;rule=spam_score"><code>spam_score</code></a>' in page
     in_review = client.get("/moderate/?tab=pending&site=blog&rule=spam_score").get_data(as_text=True)
     assert in_review.count('<strong class="author">') == 1  # the one not yet released

@@ -70,7 +70,7 @@ def submit_comment(site_slug: str, data: dict, client: Client) -> Submission:
         author_key_hash=author_key_hash, fingerprint=decision.fingerprint,
         notify_replies=bool(data.get("notify_replies") and data.get("email")),
         flag_count=0, revision=1, created_at=now, updated_at=now, edited_at=None, source_key=None,
-        likes=0, dislikes=0, pinned=False, by_moderator=client.moderates(site.id),
+        likes=0, dislikes=0, pinned=False, by_moderator=client.moderates(site.id), spam_score=decision.spam_score,
     )
     comment.id = _insert(comment)
     record_new(comment, site.id, decision.reasons)
@@ -165,6 +165,7 @@ def edit_comment(comment_id: int, token: str | None, body: str,
     comment.body = body
     comment.body_html = rendered.html
     comment.fingerprint = decision.fingerprint
+    comment.spam_score = decision.spam_score
     comment.updated_at = comment.edited_at = utcnow()
     record_edit(comment, site.id, "author", decision.reasons, note="Edited by its author.",
                 body_before=before, body_after=body)

@@ -43,6 +43,7 @@ class Outcome:
     public_status: str  # what the submitter is told (spam looks like pending)
     reasons: list[dict] = field(default_factory=list)
     fingerprint: str = ""
+    spam_score: float | None = None  # the learned filter's probability, stored with the comment
 
     @property
     def message(self) -> str:
@@ -67,7 +68,7 @@ class Outcome:
 
 def _outcome(decision: Decision, body_print: str) -> Outcome:
     reasons = [{**asdict(r), "matched": list(r.matched)} for r in decision.reasons]
-    return Outcome(decision.status, decision.public_status, reasons, body_print)
+    return Outcome(decision.status, decision.public_status, reasons, body_print, decision.spam_score)
 
 
 def refuse_if_closed(policy: Policy, article: Article | CommentTarget, now: datetime) -> None:
@@ -137,11 +138,12 @@ def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendere
     outcome = _outcome(engine.decide(draft, facts, policy), body_print)
     current = comment.status.value
     if current != "approved":
-        return Outcome(current, current, outcome.reasons, outcome.fingerprint)
+        return Outcome(current, current, outcome.reasons, outcome.fingerprint, outcome.spam_score)
     if outcome.status != "approved":
         return outcome
     if policy.mode in REVIEWED_MODES:
-        return Outcome("pending", "pending", [*outcome.reasons, REVIEW_AFTER_EDIT], outcome.fingerprint)
+        return Outcome("pending", "pending", [*outcome.reasons, REVIEW_AFTER_EDIT], outcome.fingerprint,
+                       outcome.spam_score)
     return outcome
 
 

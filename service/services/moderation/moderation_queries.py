@@ -101,8 +101,8 @@ def gave_reason(code: str):
 
 def list_comments(actor: Actor, *, site: str | None = None, status: str | None = None,
                   article: str | None = None, q: str | None = None, author: str | None = None,
-                  email: str | None = None, ip_hash: str | None = None, rule: str | None = None, page: int = 1,
-                  per_page: int = 50) -> CommentListPage:
+                  email: str | None = None, ip_hash: str | None = None, rule: str | None = None,
+                  min_spam_score: float | None = None, page: int = 1, per_page: int = 50) -> CommentListPage:
     sites = visible_sites(actor, site)
     query = (sa.select(Comment, Site.slug, Article.key, Article.url, Article.title)
              .join(Article, Article.id == Comment.article_id).join(Site, Site.id == Article.site_id)
@@ -124,6 +124,8 @@ def list_comments(actor: Actor, *, site: str | None = None, status: str | None =
         query = query.where(Comment.ip_hash == ip_hash.strip().lower())
     if rule:
         query = query.where(gave_reason(rule))
+    if min_spam_score is not None:
+        query = query.where(Comment.spam_score >= min_spam_score)
     total = db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(Comment.created_at.desc(), Comment.id.desc()).limit(per_page).offset((page - 1) * per_page)

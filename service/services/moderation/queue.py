@@ -37,16 +37,29 @@ class QueueFilters:
     ip_hash: str | None = None
     q: str | None = None
     rule: str | None = None  # a reason code ("spam_score"): comments a rule gave that reason
+    min_spam_score: str | None = None  # "0.5": comments the learned filter scored at least this
 
     @classmethod
     def from_args(cls, args) -> "QueueFilters":
         def clean(name: str) -> str | None:
             value = clean_text(args.get(name) or "")[:_FIELD_MAX]
             return value or None
-        return cls(**{name: clean(name) for name in cls.__dataclass_fields__})
+        values = {name: clean(name) for name in cls.__dataclass_fields__}
+        values["min_spam_score"] = _score(values["min_spam_score"])
+        return cls(**values)
 
     def as_args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v}
+
+
+def _score(text: str | None) -> str | None:
+    """A spam score between 0 and 1 as the filter's text, written the same way whatever was typed
+    ("0.50", ".5"); nothing for anything else, as for any filter left empty."""
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return f"{value:g}" if value is not None and 0 <= value <= 1 else None
 
 
 @dataclass
@@ -128,6 +141,8 @@ def _scope(actor, filters: QueueFilters, sites: list[Site], *, by_site: bool = T
         terms.append(sa.func.lower(Comment.body).like(like_pattern(filters.q.lower()), escape="\\"))
     if filters.rule:
         terms.append(gave_reason(filters.rule))
+    if filters.min_spam_score:
+        terms.append(Comment.spam_score >= float(filters.min_spam_score))
     return terms
 
 
