@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import DeliveryAttempt, OutboxMessage, Webhook, utcnow
+from service.models import Comment, DeliveryAttempt, OutboxMessage, Webhook, utcnow
 from service.services.delivery import outbox
 from service.services.comments.submissions import Client
 from service.services.comments.flags import flag_comment
@@ -56,6 +56,8 @@ def test_held_comment_is_signed_and_delivered_by_the_worker_not_the_request(app,
     comment_id = response.json["comment"]["id"]
     assert payload.pop("created") and payload.pop("occurred")
     reasons = payload.pop("reasons")
+    stored = db.session.execute(sa.select(Comment.spam_score).where(Comment.id == comment_id)).scalar_one()
+    assert 0 < payload.pop("spam_score") == stored < 0.5  # the filter's score for the text, as stored
     assert payload == {
         "event": "comment.held", "id": comment_id, "site": "blog",
         "article": {"key": "post-1", "url": None, "title": None}, "parent_id": None,

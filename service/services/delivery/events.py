@@ -126,6 +126,7 @@ def comment_payload(event: str, comment: Comment, site: Site, article: Article, 
         "created": _iso(comment.created_at),
         "occurred": _iso(utcnow()),
         "reasons": reasons,
+        "spam_score": comment.spam_score,
         **extra,
     }
 
