@@ -299,7 +299,8 @@ def spam_threshold(model, policy: Policy) -> float:
     return model.threshold_for(policy.spam_max_false_holds)
 
 
-def _draft_features(draft: Draft) -> frozenset[str]:
+def draft_features(draft: Draft) -> frozenset[str]:
+    """What the learned filter reads of a draft."""
     return spam_features(draft.body, draft.author, draft.website, draft.email, draft.links, draft.page_url,
                          draft.trusted_domains)
 
@@ -310,7 +311,7 @@ def spam_probability(draft: Draft, facts: Facts, policy: Policy) -> float | None
     model = facts.spam_model
     if not policy.spam_filter or model is None:
         return None
-    return model.probability(_draft_features(draft))
+    return model.probability(draft_features(draft))
 
 
 def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
@@ -322,7 +323,7 @@ def spam_score(draft: Draft, facts: Facts, policy: Policy) -> Reason | None:
         probability = spam_probability(draft, facts, policy)
     if probability is None or probability < spam_threshold(model, policy):
         return None
-    score = model.score(_draft_features(draft))  # only a held comment's features are ranked
+    score = model.score(draft_features(draft))  # only a held comment's features are ranked
     return Reason("spam_score", HOLD, score.message(), score.top)
 
 

@@ -82,7 +82,8 @@ def comment_page(comment_id: int):
     trustable = policies.trust_candidates(item.site, comment.body, comment.website) if actor().is_admin else []
     return render_template("moderate/comment.html", item=item, events=history.events_for_comment(comment_id),
                            status_form=StatusForm(), edit_form=EditForm(body=item.comment.body),
-                           block_form=BlockForm(), trustable=trustable)
+                           block_form=BlockForm(), trustable=trustable,
+                           spam_now=policies.spam_explanation(item.site, comment))
 
 
 def _messages(errors) -> str:

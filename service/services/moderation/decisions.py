@@ -130,9 +130,7 @@ def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendere
     own new text). It never makes a comment more public: a held comment stays held. Where the
     site or article reviews comments (`pre`, `first-time`), an approved comment whose text its
     author changes goes back to review, hidden until a moderator approves the new text."""
-    draft = Draft(body=body, author=comment.author, email=comment.email, website=comment.website,
-                  ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None, page_url=comment.article.url,
-                  trusted_domains=trusted_domains(site, policy))
+    draft = comment_draft(site, policy, comment, body, rendered)
     body_print = fingerprint(body)
     facts = gather_facts(site, policy, draft, comment.author_key_hash, utcnow(), body_print, exclude_id=comment.id)
     outcome = _outcome(engine.decide(draft, facts, policy), body_print)
@@ -145,6 +143,13 @@ def decide_edit(site: Site, comment: Comment, policy: Policy, body: str, rendere
         return Outcome("pending", "pending", [*outcome.reasons, REVIEW_AFTER_EDIT], outcome.fingerprint,
                        outcome.spam_score)
     return outcome
+
+
+def comment_draft(site: Site, policy: Policy, comment: Comment, body: str, rendered: RenderedBody) -> Draft:
+    """A stored comment as the engine sees it, with `body` (rendered as `rendered`) as its text."""
+    return Draft(body=body, author=comment.author, email=comment.email, website=comment.website,
+                 ip_hash=comment.ip_hash, links=rendered.links, fill_seconds=None, page_url=comment.article.url,
+                 trusted_domains=trusted_domains(site, policy))
 
 
 def evaluate_draft(site: Site, policy: Policy, data: dict) -> Decision:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from marshmallow import ValidationError
@@ -13,10 +13,11 @@ from service.errors import Unprocessable
 from service.extensions import db
 from service.models import Article, PublicSite, Site
 from service.moderation.policy import Policy, dump_policy, listed_domain, load_policy
-from service.moderation.rules import link_host
+from service.moderation.rules import draft_features, link_host, spam_threshold
 from service.moderation.sanitize import render_body
-from service.moderation.spam_features import website_trades
+from service.moderation.spam_features import describe, website_trades
 from service.services.moderation import decisions
+from service.services.moderation.spam_filter import current_model
 from service.services.comments.articles import CommentTarget
 
 MODE_OVERRIDES = ("pre", "post", "first-time")
@@ -87,6 +88,28 @@ def trust_candidates(site: Site, body: str, website: str | None = None) -> list[
                 and listed_domain(host, policy.blocked_domain_set) is None and not website_trades(host, "")):
             hosts.append(host)
     return hosts
+
+
+@dataclass(frozen=True)
+class SpamExplanation:
+    """What the model in service makes of a stored comment's text now."""
+
+    score: float
+    threshold: float  # the site holds from this score
+    toward_spam: str  # the features that push the score up most, in words ("a link, 'check out'")
+
+
+def spam_explanation(site: Site, comment) -> SpamExplanation | None:
+    """The score the model in service gives the comment's text now, beside the one stored when
+    it arrived (an older model's, or the same): for a moderator on the comment's page, with what
+    weighs toward spam in it. None when the site turned the filter off or no model is loaded."""
+    policy = site_policy(site)
+    model = current_model()
+    if not policy.spam_filter or model is None:
+        return None
+    draft = decisions.comment_draft(site, policy, comment, comment.body, render_body(comment.body))
+    score = model.score(draft_features(draft))
+    return SpamExplanation(score.value, spam_threshold(model, policy), ", ".join(describe(f) for f in score.top))
 
 
 def dry_run(site: Site, draft: dict, policy: Policy | None = None) -> dict:
