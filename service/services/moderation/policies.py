@@ -1,4 +1,5 @@
-"""Site moderation policies: load (cached), show, replace, dry-run."""
+"""Site moderation policies: load (cached), show, replace, dry-run; and what a comment's page
+offers from them (the hosts it may trust, what the spam filter makes of its text now)."""
 
 from __future__ import annotations
 

@@ -45,14 +45,14 @@ class QueueFilters:
             value = clean_text(args.get(name) or "")[:_FIELD_MAX]
             return value or None
         values = {name: clean(name) for name in cls.__dataclass_fields__}
-        values["min_spam_score"] = _score(values["min_spam_score"])
+        values["min_spam_score"] = _spam_score_text(values["min_spam_score"])
         return cls(**values)
 
     def as_args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
-def _score(text: str | None) -> str | None:
+def _spam_score_text(text: str | None) -> str | None:
     """A spam score between 0 and 1 as the filter's text, written the same way whatever was typed
     ("0.50", ".5"); nothing for anything else, as for any filter left empty."""
     try:
