@@ -41,6 +41,9 @@ def test_the_comment_page_shows_the_score_and_what_the_model_makes_of_the_text_n
     assert (f"The model in service now: {now.value:.2f} (this site holds from {threshold:.2f})"
             f"{'; toward spam: ' if now.top else ''}") in page
     assert all(describe(f) in unescape(page) for f in now.top)
+    against = [f for f in base_model().toward_legitimate(spam_features("Comment scored 0.93", "Reader"))
+               if f not in now.top]
+    assert against and f"; toward legitimate: {', '.join(describe(f) for f in against)}." in unescape(page)
     unscored = client.get(f"/moderate/comments/{scored[None].id}").get_data(as_text=True)
     assert "<dt>Spam score</dt><dd>—<br>" in unscored  # no stored score; the model's view still shown
 

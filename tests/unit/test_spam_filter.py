@@ -12,7 +12,7 @@ from service.moderation.contact import find_contact_details
 from service.moderation.engine import decide
 from service.moderation.policy import DEFAULT_POLICY, Policy
 from service.moderation.spam_features import (_ADDRESS_HINT, _URLISH, _WORD, CHAR_SIZES, CROSS_SIZES,
-                                              _piece_features, given_names, is_institution, link_hosts,
+                                              _piece_features, describe, given_names, is_institution, link_hosts,
                                               page_key, registrable, spam_features, website_trades, without_page_links)
 from service.moderation.spam_model import SpamModel, base_model
 from service.moderation.types import APPROVE, HOLD, REJECT, Draft, Facts
@@ -322,6 +322,20 @@ def test_score_names_the_heaviest_readable_features():
     score = model.score(feats)
     assert score.top[:3] == ("w:casino", "tld:xyz", "w:best")
     assert score.message().startswith(f"Looks like spam ({score.value:.2f}): 'casino', a link to .xyz, 'best'")
+
+
+def test_what_pulls_a_score_down_is_named_heaviest_first_and_only_if_it_weighs_against():
+    model = _model(w__casino=3.0, w__thanks=-1.0, w__recipe=-2.5, n__ann=-0.5, w__the=-4.0)
+    feats = spam_features("thanks for the casino recipe", author="Ann")
+    assert model.toward_legitimate(feats) == ("w:recipe", "w:thanks", "n:ann")  # 'the' is no evidence
+    assert model.toward_legitimate(feats, top=1) == ("w:recipe",)
+    assert "w:casino" in model.score(feats).top
+    assert _model(w__casino=3.0).toward_legitimate(feats) == ()
+    # Having no link and a short text say nothing of spam, but they do vouch for a comment.
+    vouching = _model(**{"nlinks:0": -3.0, "len:3": -2.0, "w:recipe": -1.0, "nlinks:1": 2.0})
+    assert vouching.toward_legitimate(feats) == ("nlinks:0", "len:3", "w:recipe")
+    assert vouching.score(feats).top == ()
+    assert [describe(f) for f in vouching.toward_legitimate(feats)] == ["no links", "its length", "'recipe'"]
 
 
 def test_a_reason_names_evidence_not_filler_words():

@@ -98,19 +98,28 @@ class SpamExplanation:
     score: float
     threshold: float  # the site holds from this score
     toward_spam: str  # the features that push the score up most, in words ("a link, 'check out'")
+    toward_legitimate: str  # those that pull it down most ("'recipe', the name 'ann'")
 
 
 def spam_explanation(site: Site, comment) -> SpamExplanation | None:
     """The score the model in service gives the comment's text now, beside the one stored when
     it arrived (an older model's, or the same): for a moderator on the comment's page, with what
-    weighs toward spam in it. None when the site turned the filter off or no model is loaded."""
+    weighs toward spam in it and what against. None when the site turned the filter off or no
+    model is loaded."""
     policy = site_policy(site)
     model = current_model()
     if not policy.spam_filter or model is None:
         return None
     draft = decisions.comment_draft(site, policy, comment, comment.body, render_body(comment.body))
-    score = model.score(draft_features(draft))
-    return SpamExplanation(score.value, spam_threshold(model, policy), ", ".join(describe(f) for f in score.top))
+    features = draft_features(draft)
+    score = model.score(features)
+    # A phrase whose pieces weigh both ways is named once, where the score puts it.
+    against = [f for f in model.toward_legitimate(features) if f not in score.top]
+    return SpamExplanation(score.value, spam_threshold(model, policy), _in_words(score.top), _in_words(against))
+
+
+def _in_words(features) -> str:
+    return ", ".join(describe(f) for f in features)
 
 
 def dry_run(site: Site, draft: dict, policy: Policy | None = None) -> dict:
