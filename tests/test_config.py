@@ -30,6 +30,13 @@ def test_a_number_setting_that_is_not_a_number_is_refused():
         Config.from_env({"MAX_BODY_CHARS": "lots"})
 
 
+def test_spam_training_takes_the_newest_10000_decisions_of_each_kind_unless_told():
+    assert Config.from_env({})["SPAM_TRAIN_LABELS"] == 10_000
+    assert Config.from_env({"SPAM_TRAIN_LABELS": "0"})["SPAM_TRAIN_LABELS"] == 0  # all of them
+    with pytest.raises(ConfigError, match="SPAM_TRAIN_LABELS must be 0"):
+        Config.from_env({"SPAM_TRAIN_LABELS": "-1"})
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     conf = Config.from_env({"SERVICE_ENV": "production"})
     with pytest.raises(ConfigError, match="SECRET_KEY must be set"):

@@ -89,7 +89,7 @@ def train(trigger: str = "command", *, max_false_holds: float = 0.02) -> RunResu
     run = SpamTrainingRun(trigger=trigger, started_at=utcnow(), metrics={})
     db.session.add(run)
     db.session.commit()
-    labels = spam_filter.collect_labels()
+    labels = spam_filter.collect_labels(per_kind=current_app.config["SPAM_TRAIN_LABELS"] or None)
     run.n_decisions = len(labels)
     trusted = _trusted_by_site({label.site_id for label in labels})
     held = [_example(label, trusted) for label in labels if _held_back(label.comment_id)]

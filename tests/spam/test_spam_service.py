@@ -5,6 +5,7 @@ overview."""
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -238,6 +239,42 @@ def test_imported_spam_counts_as_a_label(app):
     db.session.execute(sa.update(Comment).where(Comment.id == comment.id).values(source_key="disqus:1"))
     db.session.commit()
     assert [(label.comment_id, label.spam) for label in spam_filter.collect_labels()] == [(comment.id, True)]
+
+
+def test_training_learns_from_the_newest_decisions_of_each_kind(app):
+    site = make_site()
+    legit = [make_comment(site, status="pending", body=f"legit {i}") for i in range(4)]
+    spam = [make_comment(site, status="pending", body=f"spam {i}") for i in range(3)]
+    imported = [make_comment(site, status="spam", body=f"imported {i}") for i in range(2)]
+    for comment in imported:
+        db.session.execute(sa.update(Comment).where(Comment.id == comment.id)
+                           .values(source_key=f"disqus:{comment.id}", created_at=comment.created_at
+                                   - timedelta(days=30 - comment.id)))
+    db.session.commit()
+    for comment in [*reversed(legit), *spam]:  # decided in this order: legit[0] is the newest approval
+        _decide(comment, "approved" if comment in legit else "spam")
+    _decide(legit[3], "spam")  # the latest move is the label, and when it was made its age
+
+    def kept(per_kind):
+        return {label.body: label.spam for label in spam_filter.collect_labels(per_kind=per_kind)}
+
+    assert kept(None) == {**{f"legit {i}": False for i in range(3)}, "legit 3": True,
+                          **{f"spam {i}": True for i in range(3)}, "imported 0": True, "imported 1": True}
+    assert kept(2) == {"legit 0": False, "legit 1": False, "legit 3": True, "spam 2": True}
+    assert kept(5) == {"legit 0": False, "legit 1": False, "legit 2": False, "legit 3": True, "spam 2": True,
+                       "spam 1": True, "spam 0": True, "imported 1": True}
+    assert kept(100) == kept(None)
+
+
+def test_a_training_run_takes_at_most_spam_train_labels_of_each_kind(make_app):
+    app = make_app(SPAM_TRAIN_LABELS=12)
+    with app.app_context():
+        site = make_site()
+        _labelled_decisions(site, 40)
+        result = retrain.train()
+        run = db.session.get(SpamTrainingRun, result.run_id)
+        assert run.n_decisions == 24
+        db.session.remove()
 
 
 def test_the_worker_trains_after_enough_decisions_at_most_once_an_interval(make_app):

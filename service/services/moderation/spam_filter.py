@@ -115,29 +115,42 @@ def _moderator_decisions(since: datetime | None = None) -> sa.Select:
     return query
 
 
-def collect_labels() -> list[Label]:
+def collect_labels(per_kind: int | None = None) -> list[Label]:
     """Every comment a moderator approved (legitimate) or marked spam (spam) by their latest
     decision on it, plus imported comments stored as spam. A rejection says off-topic or
     rude, not spam, and is no label. The label is the moderation event `change_status` writes
-    in the moderator's own transaction, whichever page, API call or bulk action made it."""
+    in the moderator's own transaction, whichever page, API call or bulk action made it.
+
+    `per_kind` keeps only the newest that many of each kind (by when they were decided): a
+    training run's time and memory grow with its labels, and what spam says changes with the
+    years, so the newest decisions are the ones worth learning from."""
     last = _moderator_decisions().subquery()
-    rows = db.session.execute(
-        sa.select(Comment.id, Article.site_id, ModerationEvent.to_status, Comment.body, Comment.author,
-                  Comment.website, Comment.email, ModerationEvent.created_at, Article.url)
-        .join(last, last.c.comment_id == Comment.id)
-        .join(ModerationEvent, ModerationEvent.id == last.c.last)
-        .join(Article, Article.id == Comment.article_id)
-        .order_by(Comment.id)
-    ).all()
-    labels = {row[0]: Label(row[0], row[1], row[2] == "spam", *row[3:]) for row in rows}
+    labels: dict[int, Label] = {}
+    for status in LABEL_STATUSES:
+        rows = db.session.execute(
+            sa.select(Comment.id, Article.site_id, Comment.body, Comment.author, Comment.website, Comment.email,
+                      ModerationEvent.created_at, Article.url)
+            .join(last, last.c.comment_id == Comment.id)
+            .join(ModerationEvent, ModerationEvent.id == last.c.last)
+            .join(Article, Article.id == Comment.article_id)
+            .where(ModerationEvent.to_status == status)
+            .order_by(ModerationEvent.id.desc()).limit(per_kind)
+        ).all()
+        labels.update((row[0], Label(row[0], row[1], status == "spam", *row[2:])) for row in rows)
     imported = db.session.execute(
         sa.select(Comment.id, Article.site_id, Comment.body, Comment.author, Comment.website, Comment.email,
                   Comment.created_at, Article.url)
         .join(Article, Article.id == Comment.article_id)
         .where(Comment.status == CommentStatus.SPAM, Comment.source_key.is_not(None))
+        .order_by(Comment.id.desc()).limit(per_kind)
     ).all()
     for row in imported:
         labels.setdefault(row[0], Label(row[0], row[1], True, *row[2:]))
+    if per_kind is not None:  # the moderators' spam and the imported together: the newest of both
+        spam = sorted((label for label in labels.values() if label.spam),
+                      key=lambda label: (label.decided_at, label.comment_id), reverse=True)
+        for label in spam[per_kind:]:
+            del labels[label.comment_id]
     return [labels[key] for key in sorted(labels)]
 
 
