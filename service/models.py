@@ -35,6 +35,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def count_where(condition) -> sa.ColumnElement:
+    """How many rows of a query meet `condition`, counted beside other aggregates in one SELECT."""
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
 class UTCDateTime(TypeDecorator):
     """Timezone-aware UTC datetimes on every database (SQLite stores none)."""
 

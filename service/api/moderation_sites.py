@@ -1,4 +1,5 @@
-"""The moderation API for a site: its blocks, its policy and the policy's dry run.
+"""The moderation API for a site: its blocks, its policy and the policy's dry run, and what its
+spam filter did.
 
 Moderators of a site may read its policy, try it in a dry run and manage its blocks; only
 administrators change the policy.
@@ -14,8 +15,9 @@ from service.api.moderation import block_payload, documented
 from service.auth import guard_api, require_actor, require_admin, require_site_access
 from service.extensions import csrf
 from service.schemas.moderation import (BlockCreateSchema, BlockListSchema, BlockQuerySchema, BlockSchema,
-                                        DryRunResultSchema, DryRunSchema, PolicyInputSchema, PolicySchema)
-from service.services.moderation import blocks, policies
+                                        DryRunResultSchema, DryRunSchema, PolicyInputSchema, PolicySchema,
+                                        SpamFilterQuerySchema, SpamFilterSchema)
+from service.services.moderation import blocks, policies, spam_filter
 from service.services.administration import site_admin
 from service.services.administration.sites import get_site
 
@@ -96,3 +98,15 @@ class SiteDryRun(MethodView):
         """What the site's rules would decide for this comment, with today's facts. Stores nothing."""
         _, site_row = moderated_site(site)
         return policies.dry_run(site_row, data)
+
+
+@blp.route("/<string:site>/spam-filter")
+class SiteSpamFilter(MethodView):
+    @blp.arguments(SpamFilterQuerySchema(), location="query")
+    @blp.response(200, SpamFilterSchema)
+    @documented(NO_SITE, blueprint=blp)
+    def get(self, query: dict, site: str):
+        """How the learned spam filter holds on the site (the model in service, the site's
+        threshold) and what it held in the last `days` days, and what moderators made of it."""
+        _, site_row = moderated_site(site)
+        return spam_filter.summary(site_row.id, policies.site_policy(site_row), query["days"])

@@ -259,6 +259,32 @@ class PolicySchema(Schema):
     policy = fields.Dict(metadata={"description": "The effective policy, defaults filled in."})
 
 
+class SpamFilterQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365),
+                          metadata={"description": "How many days back the counts go (1-365)."})
+
+
+class SpamFilterSchema(Schema):
+    """What `spam_filter.summary` tells, as the API answers it."""
+
+    enabled = fields.Boolean(metadata={"description": "The site's policy has `spam_filter` on."})
+    model_version = fields.Integer(attribute="version",
+                                   metadata={"description": "The model in service; 0 is the shipped base model."})
+    trained_at = fields.DateTime(allow_none=True, metadata={"description": "Null for the shipped base model."})
+    decisions = fields.Integer(metadata={"description": "Moderator decisions (of every site) it was trained on."})
+    threshold = fields.Float(allow_none=True, metadata={"description": "The site holds comments scoring this or more."})
+    own_threshold = fields.Boolean(metadata={"description": "The site set `spam_threshold` itself."})
+    max_false_holds = fields.Float(metadata={"description": "The share of legitimate comments the automatic "
+                                                            "threshold allows to hold (`spam_max_false_holds`)."})
+    since = fields.DateTime(metadata={"description": "The start of the period the counts cover (`days` back)."})
+    held = fields.Integer(metadata={"description": "Comments the filter held for review in the period."})
+    released = fields.Integer(metadata={"description": "Of those, the ones moderators have approved since."})
+    marked_spam = fields.Integer(metadata={"description": "Of those, the ones moderators have marked as spam."})
+
+
 class EventLogQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE

@@ -412,6 +412,26 @@ def test_overview_says_what_the_filter_did(client, app):
                            "approvals and spam marks teach it.")
 
 
+def test_the_overview_counts_each_held_comment_once(app):
+    """Counted in the database, each comment once however often it was held (an edit holds it
+    again): a wave of spam is no list of ids in the web process."""
+    site = make_site()
+    first = make_comment(site, status="pending", body="wave")
+    columns = {c.key: getattr(first, c.key) for c in Comment.__table__.columns if not c.primary_key}
+    n = 2_000
+    db.session.execute(sa.insert(Comment), [{**columns, "status": status} for status in
+                                            ["pending"] * (n - 3) + ["approved", "spam", "spam"]])
+    ids = db.session.execute(sa.select(Comment.id).order_by(Comment.id)).scalars().all()
+    reason = [{"code": "spam_score", "verdict": "hold", "message": "Looks like spam (0.99)", "matched": []}]
+    db.session.execute(sa.insert(ModerationEvent), [
+        {"comment_id": comment_id, "site_id": site.id, "actor": "rules", "to_status": "pending",
+         "reasons": reason} for comment_id in ids[1:]] + [  # one comment held twice (an edit): counted once
+        {"comment_id": ids[-1], "site_id": site.id, "actor": "rules", "to_status": "pending", "reasons": reason}])
+    db.session.commit()
+    summary = spam_filter.summary(site.id, site_policy(site))
+    assert (summary.held, summary.released, summary.marked_spam) == (n, 1, 2)
+
+
 def _said(page: str) -> str:
     """The overview's sentences on how the filter holds, as a reader sees them."""
     import re

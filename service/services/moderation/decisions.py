@@ -14,7 +14,7 @@ from service.errors import Forbidden
 from service.extensions import db
 from service.form_tokens import fill_seconds
 from service.models import Article, Block, Comment, CommentStatus, Flag, ModerationEvent, PublicSite, Site, \
-    utcnow
+    count_where, utcnow
 from service.moderation import engine
 from service.moderation.policy import Policy, is_article_closed
 from service.moderation.rules import STORED_DATA_CODES, link_host
@@ -188,10 +188,6 @@ class AuthorHistory:
     moderator_approvals: int = 0
 
 
-def _count_where(condition) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
 _BY_MODERATOR = sa.exists().where(ModerationEvent.comment_id == Comment.id, ModerationEvent.actor == "moderator")
 _APPROVED_BY_MODERATOR = sa.exists().where(ModerationEvent.comment_id == Comment.id,
                                            ModerationEvent.actor == "moderator", ModerationEvent.action == "status",
@@ -213,8 +209,8 @@ def _author_history(site_id: int, author_key_hash: str | None, policy: Policy, n
     approved = Comment.status == CommentStatus.APPROVED
     settled = sa.and_(approved, ~_BY_MODERATOR, ~_REPORTED, Comment.flag_count == 0,
                       Comment.created_at <= now - timedelta(days=policy.trust_after_days))
-    query = (sa.select(_count_where(sa.and_(approved, _APPROVED_BY_MODERATOR)), _count_where(settled),
-                       _count_where(Comment.status.in_([CommentStatus.REJECTED, CommentStatus.SPAM])))
+    query = (sa.select(count_where(sa.and_(approved, _APPROVED_BY_MODERATOR)), count_where(settled),
+                       count_where(Comment.status.in_([CommentStatus.REJECTED, CommentStatus.SPAM])))
              .select_from(Comment).join(Article, Article.id == Comment.article_id)
              .where(Comment.author_key_hash == author_key_hash, Article.site_id == site_id,
                     Comment.status.in_([CommentStatus.APPROVED, CommentStatus.REJECTED, CommentStatus.SPAM])))

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from service.extensions import db
-from service.models import Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, utcnow
+from service.models import (Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, count_where,
+                            utcnow)
 from service.moderation.policy import Policy
 from service.moderation.rules import spam_threshold
 from service.moderation.spam_features import FEATURE_VERSION
@@ -182,22 +183,20 @@ def summary(site_id: int, policy: Policy, days: int = 30) -> FilterSummary:
     held_ids = (sa.select(ModerationEvent.comment_id)
                 .where(ModerationEvent.site_id == site_id, ModerationEvent.actor == "rules",
                        ModerationEvent.created_at >= since, ModerationEvent.to_status == "pending",
-                       ModerationEvent.gave_reason("spam_score")))
-    held = [row[0] for row in db.session.execute(held_ids).all()]
-    released = marked = 0
-    if held:
-        outcome = dict(db.session.execute(
-            sa.select(Comment.id, Comment.status).where(Comment.id.in_(held))
-        ).all())
-        released = sum(1 for status in outcome.values() if status == CommentStatus.APPROVED)
-        marked = sum(1 for status in outcome.values() if status == CommentStatus.SPAM)
+                       ModerationEvent.gave_reason("spam_score"))
+                .distinct().subquery())
+    held, released, marked = db.session.execute(
+        sa.select(sa.func.count(), count_where(Comment.status == CommentStatus.APPROVED),
+                  count_where(Comment.status == CommentStatus.SPAM))
+        .select_from(held_ids).join(Comment, Comment.id == held_ids.c.comment_id)
+    ).one()
     model = current_model()
     version = model.version if model is not None else 0
     trained = db.session.execute(  # not the weights: a page needs only when and on what
         sa.select(SpamModelVersion.trained_at, SpamModelVersion.n_decisions).where(SpamModelVersion.id == version)
     ).first() if version else None
     threshold = spam_threshold(model, policy) if model is not None else None
-    return FilterSummary(len(held), released, marked, version, since, enabled=policy.spam_filter,
+    return FilterSummary(held, int(released), int(marked), version, since, enabled=policy.spam_filter,
                          threshold=threshold, own_threshold=policy.spam_threshold is not None,
                          max_false_holds=policy.spam_max_false_holds,
                          trained_at=trained[0] if trained else None, decisions=trained[1] if trained else 0)
