@@ -1,8 +1,11 @@
 """flask --app wsgi worker | webhooks add|list|remove|deliveries | notify digest|set
 
 `worker` drains the outbox: webhook calls and notification mail written by requests in their
-own transactions, and when idle retrains the spam model once enough moderator decisions came in (see service/services/delivery/outbox.py for why a table and a worker command rather
-than a thread in each web process). Run one or more next to the web processes; stop them with
+own transactions, and when idle retrains the spam model once enough moderator decisions came in
+(see service/services/delivery/outbox.py for why a table and a worker command rather than a
+thread in each web process). A training run holds up deliveries while it lasts (seconds, up to
+about a minute with SPAM_TRAIN_LABELS decisions of each kind), at most once per
+SPAM_RETRAIN_MIN_SECONDS. Run one or more next to the web processes; stop them with
 SIGTERM, and the attempt in progress finishes first.
 """
 
