@@ -48,8 +48,10 @@ def status() -> None:
                f"auc={meta.get('cv_auc')}")
     last = db.session.execute(sa.select(SpamTrainingRun).order_by(SpamTrainingRun.id.desc()).limit(1)).scalar()
     if last is not None:
-        click.echo(f"last training run: {last.started_at.isoformat(timespec='seconds')} "
-                   f"({'accepted' if last.accepted else 'not accepted'}): {last.reason}")
+        outcome = ("did not finish: stopped, or still running" if last.finished_at is None
+                   else "accepted" if last.accepted else "not accepted")
+        click.echo(f"last training run: {last.started_at.isoformat(timespec='seconds')} ({outcome})"
+                   + (f": {last.reason}" if last.reason else ""))
     new = spam_filter.decisions_since(last.started_at if last else None)
     every = current_app.config["SPAM_RETRAIN_EVERY"]
     when = (f"the worker retrains at {every}, at most once every {_duration(current_app.config['SPAM_RETRAIN_MIN_SECONDS'])}"

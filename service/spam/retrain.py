@@ -85,10 +85,23 @@ def slice_score(model: SpamModel, examples: list[Example]) -> float:
 
 
 def train(trigger: str = "command", *, max_false_holds: float = 0.02) -> RunResult:
-    """One training run, recorded whatever its outcome."""
+    """One training run, recorded whatever its outcome: a failure too, before it is raised."""
     run = SpamTrainingRun(trigger=trigger, started_at=utcnow(), metrics={})
     db.session.add(run)
     db.session.commit()
+    run_id = run.id
+    try:
+        return _train(run, max_false_holds)
+    except Exception as exc:
+        db.session.rollback()
+        failed = db.session.get(SpamTrainingRun, run_id)
+        failed.accepted, failed.finished_at = False, utcnow()
+        failed.reason = f"Failed: {type(exc).__name__}: {exc}"[:500]
+        db.session.commit()
+        raise
+
+
+def _train(run: SpamTrainingRun, max_false_holds: float) -> RunResult:
     labels = spam_filter.collect_labels(per_kind=current_app.config["SPAM_TRAIN_LABELS"] or None)
     run.n_decisions = len(labels)
     trusted = _trusted_by_site({label.site_id for label in labels})

@@ -345,6 +345,27 @@ def test_spam_status_and_train_commands(app, runner):
     assert "last training run:" in after and "new moderator decisions since the last training run: 0" in after
 
 
+def test_a_failed_training_run_is_recorded_with_why_and_status_tells_it(app, runner, monkeypatch):
+    site = make_site()
+    _labelled_decisions(site, 12)
+
+    def out_of_memory(*args, **kwargs):  # what a worker short of memory meets
+        raise MemoryError("cannot allocate 2 GiB")
+
+    monkeypatch.setattr(retrain.training, "fit", out_of_memory)
+    with pytest.raises(MemoryError):
+        retrain.train()
+    run = db.session.execute(sa.select(SpamTrainingRun)).scalar_one()
+    assert (run.accepted, run.reason) == (False, "Failed: MemoryError: cannot allocate 2 GiB")
+    assert run.finished_at is not None and spam_filter.current_version() == 0
+    status = runner.invoke(args=["spam", "status"]).output
+    assert "(not accepted): Failed: MemoryError: cannot allocate 2 GiB" in status
+
+    db.session.add(SpamTrainingRun(trigger="worker", metrics={}))  # a worker stopped mid-run
+    db.session.commit()
+    assert "(did not finish: stopped, or still running)\n" in runner.invoke(args=["spam", "status"]).output
+
+
 def test_spam_evaluate_runs_every_row_through_a_submission(app, runner, tmp_path):
     path = tmp_path / "rows.csv"
     with path.open("w", newline="") as handle:
