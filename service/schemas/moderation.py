@@ -267,6 +267,14 @@ class SpamFilterQuerySchema(Schema):
                           metadata={"description": "How many days back the counts go (1-365)."})
 
 
+class TrainingRunSchema(Schema):
+    started_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True, metadata={"description": "Null: the worker stopped during the "
+                                                                            "run, or it is still running."})
+    accepted = fields.Boolean(metadata={"description": "It put a new model into service."})
+    reason = fields.String(metadata={"description": "Why, or the error a failed run met."})
+
+
 class SpamFilterSchema(Schema):
     """What `spam_filter.summary` tells, as the API answers it."""
 
@@ -283,6 +291,9 @@ class SpamFilterSchema(Schema):
     held = fields.Integer(metadata={"description": "Comments the filter held for review in the period."})
     released = fields.Integer(metadata={"description": "Of those, the ones moderators have approved since."})
     marked_spam = fields.Integer(metadata={"description": "Of those, the ones moderators have marked as spam."})
+    last_training_run = fields.Nested(TrainingRunSchema, attribute="last_run", allow_none=True,
+                                      metadata={"description": "The last training run (of the one model all sites "
+                                                               "share); null before the first."})
 
 
 class EventLogQuerySchema(Schema):

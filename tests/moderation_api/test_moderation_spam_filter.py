@@ -41,7 +41,8 @@ def test_it_says_how_the_filter_holds_and_what_it_held(client, blog, blog_mod):
     assert abs(since - (datetime.now(timezone.utc) - timedelta(days=30))) < timedelta(minutes=1)
     assert found == {"enabled": True, "model_version": 0, "trained_at": None, "decisions": 0,
                      "threshold": pytest.approx(base_model().threshold_for(0.02)), "own_threshold": False,
-                     "max_false_holds": 0.02, "held": 3, "released": 1, "marked_spam": 1}
+                     "max_false_holds": 0.02, "held": 3, "released": 1, "marked_spam": 1,
+                     "last_training_run": None}
 
 
 def test_the_period_and_the_sites_own_threshold(client, blog, blog_mod):
@@ -53,6 +54,15 @@ def test_the_period_and_the_sites_own_threshold(client, blog, blog_mod):
     recent = client.get(URL + "?days=7", headers=blog_mod.headers).json
     assert (recent["held"], recent["threshold"], recent["own_threshold"]) == (0, 0.9, True)
     assert client.get(URL + "?days=11", headers=blog_mod.headers).json["held"] == 1
+
+
+def test_it_says_how_the_last_training_run_ended(client, blog, blog_mod):
+    from service.spam import retrain
+
+    retrain.train()  # too few decisions: recorded, nothing put into service
+    run = client.get(URL, headers=blog_mod.headers).json["last_training_run"]
+    assert run["accepted"] is False and run["finished_at"] is not None
+    assert run["reason"] == "Only 0 moderator decisions; at least 10 are needed."
 
 
 def test_a_site_with_the_filter_off_says_so(client, blog, blog_mod):

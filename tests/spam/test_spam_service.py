@@ -461,6 +461,22 @@ def _said(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", part)).strip()
 
 
+def test_overview_says_when_the_last_training_run_put_no_model_into_service(client, app):
+    from service.services.administration.moderators import create_moderator
+
+    make_site()
+    create_moderator("admin@example.org", "correct horse battery", is_admin=True)
+    client.post("/moderate/login", data={"email": "admin@example.org", "password": "correct horse battery"})
+    assert "training-run" not in client.get("/moderate/sites/blog/").get_data(as_text=True)
+    retrain.train()
+    said = client.get("/moderate/sites/blog/").get_data(as_text=True).split('<p class="training-run">')[1]
+    assert "put no new model into service: Only 0 moderator decisions; at least 10 are needed." in said
+    db.session.add(SpamTrainingRun(trigger="worker", metrics={}))
+    db.session.commit()
+    said = client.get("/moderate/sites/blog/").get_data(as_text=True).split('<p class="training-run">')[1]
+    assert "has not finished: the worker stopped during it, or it is still running." in said
+
+
 def test_overview_says_how_the_filter_holds_on_the_site(client, app):
     from service.services.administration.moderators import create_moderator
 

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from service.extensions import db
-from service.models import (Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, count_where,
-                            utcnow)
+from service.models import (Article, Comment, CommentStatus, ModerationEvent, SpamModelVersion, SpamTrainingRun,
+                            count_where, utcnow)
 from service.moderation.policy import Policy
 from service.moderation.rules import spam_threshold
 from service.moderation.spam_features import FEATURE_VERSION
@@ -162,6 +162,16 @@ def decisions_since(moment: datetime | None) -> int:
 
 
 @dataclass(frozen=True)
+class TrainingRun:
+    """The last training run, as a moderator reads it."""
+
+    started_at: datetime
+    finished_at: datetime | None  # None: the worker stopped during it, or it is still running
+    accepted: bool  # it put a new model into service
+    reason: str  # why (or, for a failed run, the error)
+
+
+@dataclass(frozen=True)
 class FilterSummary:
     held: int  # comments the filter held in the period
     released: int  # of those, approved by a moderator since
@@ -174,11 +184,13 @@ class FilterSummary:
     max_false_holds: float = 0.02  # the share the automatic threshold was chosen for
     trained_at: datetime | None = None  # None: the shipped base model
     decisions: int = 0  # moderator decisions (of every site) the model was trained on
+    last_run: TrainingRun | None = None
 
 
 def summary(site_id: int, policy: Policy, days: int = 30) -> FilterSummary:
     """What the filter did on a site lately (held, then released or confirmed by moderators),
-    and how it holds there now: the model in service and the site's threshold."""
+    and how it holds there now: the model in service, the site's threshold, and how the last
+    training run ended."""
     since = utcnow() - timedelta(days=days)
     held_ids = (sa.select(ModerationEvent.comment_id)
                 .where(ModerationEvent.site_id == site_id, ModerationEvent.actor == "rules",
@@ -196,7 +208,12 @@ def summary(site_id: int, policy: Policy, days: int = 30) -> FilterSummary:
         sa.select(SpamModelVersion.trained_at, SpamModelVersion.n_decisions).where(SpamModelVersion.id == version)
     ).first() if version else None
     threshold = spam_threshold(model, policy) if model is not None else None
+    last = db.session.execute(
+        sa.select(SpamTrainingRun.started_at, SpamTrainingRun.finished_at, SpamTrainingRun.accepted,
+                  SpamTrainingRun.reason).order_by(SpamTrainingRun.id.desc()).limit(1)
+    ).first()
     return FilterSummary(held, int(released), int(marked), version, since, enabled=policy.spam_filter,
                          threshold=threshold, own_threshold=policy.spam_threshold is not None,
                          max_false_holds=policy.spam_max_false_holds,
-                         trained_at=trained[0] if trained else None, decisions=trained[1] if trained else 0)
+                         trained_at=trained[0] if trained else None, decisions=trained[1] if trained else 0,
+                         last_run=TrainingRun(*last) if last else None)
