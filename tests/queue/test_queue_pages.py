@@ -243,6 +243,7 @@ def test_an_authors_history_leaves_out_the_comment_itself(as_user, world):
     assert "Same email: 1 approved · 0 rejected" in page  # the other one, not itself
     lone = client.get(f"/moderate/comments/{alone.id}").get_data(as_text=True)
     assert "Same email:" not in lone and "Same address:" not in lone
+    assert '<dd class="histories">No other comment on this site from its email or address.</dd>' in lone
 
 
 def test_a_comment_its_author_edited_says_so_in_the_queue(as_user, world, held):
