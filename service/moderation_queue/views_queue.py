@@ -79,7 +79,7 @@ def _item_urls() -> dict[str, str]:
 def comment_page(comment_id: int):
     item = queue.queue_item(actor(), comment_id)
     comment = item.comment
-    trustable = policies.trust_candidates(item.site, comment.body, comment.website) if actor().is_admin else []
+    trustable = policies.trust_candidates(item.site, comment) if actor().is_admin else []
     return render_template("moderate/comment.html", item=item, events=history.events_for_comment(comment_id),
                            status_form=StatusForm(), edit_form=EditForm(body=item.comment.body),
                            block_form=BlockForm(), trustable=trustable,

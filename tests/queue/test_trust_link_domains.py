@@ -10,7 +10,7 @@ from html import unescape
 import sqlalchemy as sa
 
 from service.extensions import db
-from service.models import AdminEvent, Site, SpamModelVersion
+from service.models import AdminEvent, CommentStatus, Site, SpamModelVersion
 from service.moderation.spam_model import SpamModel
 from service.services.moderation import spam_filter
 from tests.factories import make_comment
@@ -112,7 +112,7 @@ def test_the_website_field_is_a_candidate_after_the_links(as_user, world):
 
 
 def test_a_host_that_names_what_spam_sells_is_not_offered(as_user, world):
-    world.blog.policy = {"mode": "pre"}
+    world.blog.policy = {"mode": "pre", "spam_filter": False}  # the host's own name decides, not the score
     db.session.commit()
     comment = make_comment(world.blog, "post-1", status="pending",
                            body="Docs: https://www.rei.com/x and https://cheap-viagra-pills.example/buy")
@@ -123,3 +123,18 @@ def test_a_host_that_names_what_spam_sells_is_not_offered(as_user, world):
     comment.website = "https://www.github.com/ann"
     db.session.commit()
     assert BUTTON.findall(_page(client, comment)) == ["rei.com", "github.com"]
+
+
+def test_no_host_is_offered_from_a_comment_that_is_spam_whatever_its_links(as_user, world):
+    world.blog.policy = {"mode": "pre"}
+    db.session.commit()
+    client = as_user("admin@example.org")
+    pitch = make_comment(world.blog, "post-1", status="pending",
+                         body="Buy cheap viagra and cialis online without prescription, fast shipping: "
+                              "https://www.rei.com/x")
+    assert BUTTON.findall(_page(client, pitch)) == []  # trusting rei.com would not release it
+    marked = make_comment(world.blog, "post-1", status="spam", body="Got the same tent at https://www.rei.com/y")
+    assert BUTTON.findall(_page(client, marked)) == []  # a moderator called it spam
+    marked.status = CommentStatus.PENDING
+    db.session.commit()
+    assert BUTTON.findall(_page(client, marked)) == ["rei.com"]

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 
 from service.errors import Unprocessable
 from service.extensions import db
-from service.models import Article, PublicSite, Site
+from service.models import Article, CommentStatus, PublicSite, Site
 from service.moderation.policy import Policy, dump_policy, listed_domain, load_policy
 from service.moderation.rules import draft_features, link_host, spam_threshold
 from service.moderation.sanitize import render_body
@@ -74,21 +74,37 @@ def set_policy(site: Site, data: dict) -> dict:
     return full
 
 
-def trust_candidates(site: Site, body: str, website: str | None = None) -> list[str]:
+def trust_candidates(site: Site, comment) -> list[str]:
     """The hosts a comment links to (its text's links, then its website) that its site neither
     trusts (its origins, `trusted_domains`) nor blocks, in order, without "www.": what an
-    administrator may trust from the comment's page. A host that names what spam sells
-    (casino-bonus.example) is not offered: one click would make a spammer's site a trusted one."""
+    administrator may trust from the comment's page. Not offered, since one click would make a
+    spammer's site a trusted one: a host that names what spam sells (casino-bonus.example), and
+    any host of a comment marked as spam or that the filter would hold even with every host
+    offered trusted (its links are not what makes it spam)."""
+    if comment.status == CommentStatus.SPAM:
+        return []
     policy = site_policy(site)
     trusted = decisions.trusted_domains(site, policy)
+    rendered = render_body(comment.body)
     hosts: list[str] = []
-    for url in (*render_body(body).links, *([website] if website else [])):
+    for url in (*rendered.links, *([comment.website] if comment.website else [])):
         host = link_host(url)
         host = host.removeprefix("www.") if host else None
         if (host and "." in host and host not in hosts and listed_domain(host, trusted) is None
                 and listed_domain(host, policy.blocked_domain_set) is None and not website_trades(host, "")):
             hosts.append(host)
+    if hosts and _spam_even_if_trusted(site, policy, comment, rendered, hosts):
+        return []
     return hosts
+
+
+def _spam_even_if_trusted(site: Site, policy: Policy, comment, rendered, hosts: list[str]) -> bool:
+    model = current_model()
+    if not policy.spam_filter or model is None:
+        return False
+    draft = decisions.comment_draft(site, policy, comment, comment.body, rendered)
+    draft = replace(draft, trusted_domains=draft.trusted_domains | frozenset(hosts))
+    return model.probability(draft_features(draft)) >= spam_threshold(model, policy)
 
 
 @dataclass(frozen=True)
