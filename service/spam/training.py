@@ -74,8 +74,9 @@ class _Design:
         self.index = {name: i for i, name in enumerate(self.names)}
 
     def matrix(self, feature_lists: list) -> csr_matrix:
-        """Built in compact arrays, each row's columns in order: the canonical form scikit-learn
-        would otherwise sort it into, at a fraction of the memory of lists of Python numbers."""
+        """Built directly as compressed rows, each row's columns in ascending order: scipy's
+        canonical form, the matrix a list of coordinates would give, held in compact arrays
+        rather than in lists of Python numbers (a tenth of the memory)."""
         indptr, indices, data = array("q", [0]), array("i"), array("d")
         for feats in feature_lists:
             cols = sorted(col for col in map(self.index.get, feats) if col is not None)
