@@ -76,7 +76,7 @@ class _Design:
     def matrix(self, feature_lists: list) -> csr_matrix:
         """Built directly as compressed rows, each row's columns in ascending order: scipy's
         canonical form, the matrix a list of coordinates would give, held in compact arrays
-        rather than in lists of Python numbers (a tenth of the memory)."""
+        rather than in lists of Python numbers."""
         indptr, indices, data = array("q", [0]), array("i"), array("d")
         for feats in feature_lists:
             cols = sorted(col for col in map(self.index.get, feats) if col is not None)
