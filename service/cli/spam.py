@@ -70,12 +70,14 @@ def _duration(seconds: int) -> str:
 @click.option("--max-false-holds", default=0.02, show_default=True, type=click.FloatRange(0.001, 0.5),
               help="Share of legitimate comments the model's own threshold may hold (the one `spam status` "
                    "shows); each site holds by its own spam_max_false_holds, from the model's table.")
-def train(max_false_holds: float) -> None:
+@click.option("--trigger", type=click.Choice(["command", "worker"]), default="command", hidden=True,
+              help="Who started the run, as its record says (the worker starts it with 'worker').")
+def train(max_false_holds: float, trigger: str) -> None:
     """Retrain on every site's moderator decisions; the new model replaces the current one only
     if it scores no worse on held-back decisions."""
     from service.spam import retrain  # scikit-learn: loaded only for this command
 
-    result = retrain.train("command", max_false_holds=max_false_holds)
+    result = retrain.train(trigger, max_false_holds=max_false_holds)
     click.echo(result.reason)
     if result.model_id:
         click.echo(f"Model version {result.model_id} is in service.")

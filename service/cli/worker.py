@@ -1,11 +1,11 @@
 """flask --app wsgi worker | webhooks add|list|remove|deliveries | notify digest|set
 
 `worker` drains the outbox: webhook calls and notification mail written by requests in their
-own transactions, and when idle retrains the spam model once enough moderator decisions came in
-(see service/services/delivery/outbox.py for why a table and a worker command rather than a
-thread in each web process). A training run holds up deliveries while it lasts (seconds, up to
-about a minute with SPAM_TRAIN_LABELS decisions of each kind), at most once per
-SPAM_RETRAIN_MIN_SECONDS. Run one or more next to the web processes; stop them with
+own transactions, and when idle starts a retraining of the spam model once enough moderator
+decisions came in (see service/services/delivery/outbox.py for why a table and a worker command
+rather than a thread in each web process). The training runs in a process of its own, `flask spam
+train`: deliveries go on meanwhile (a run takes up to about a minute with SPAM_TRAIN_LABELS
+decisions of each kind), and the hundreds of MiB it takes go back to the system when it ends. Run one or more next to the web processes; stop them with
 SIGTERM, and the attempt in progress finishes first.
 """
 
@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import logging
 import signal
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from service.errors import ServiceError
 from service.extensions import db
 from service.services.delivery import digest, outbox, webhooks
+from service.services.moderation import spam_filter
 from service.services.administration.sites import get_site
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ def worker(once: bool, poll: float) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     click.echo(f"Worker draining the outbox every {poll:g} s; SIGTERM or Ctrl-C stops it.")
+    trainer = Trainer(_app_import_path())
     while not stop.is_set():
         try:
             report = outbox.drain(stop=stop)
@@ -69,13 +73,57 @@ def worker(once: bool, poll: float) -> None:
             log.info("Outbox: %s delivered, %s retrying, %s failed", report.delivered, report.retrying,
                      report.failed)
         else:
-            _retrain_spam_model_if_due()
+            trainer.start_if_due()
             stop.wait(poll)
+    trainer.stop()
     click.echo("Worker stopped.")
 
 
+def _app_import_path() -> str:
+    """How this command found the app (`--app` or FLASK_APP), for the training to find it alike."""
+    info = click.get_current_context().find_object(ScriptInfo)
+    return (info.app_import_path if info is not None else None) or "wsgi"
+
+
+class Trainer:
+    """A due training of the spam model, run as `flask spam train` in a process of its own."""
+
+    def __init__(self, app_import_path: str) -> None:
+        self.command = [sys.executable, "-m", "flask", "--app", app_import_path, "spam", "train", "--trigger",
+                        "worker"]
+        self.process: subprocess.Popen | None = None
+
+    def start_if_due(self) -> None:
+        if self.process is not None:
+            code = self.process.poll()
+            if code is None:
+                return  # still training
+            if code != 0:
+                log.warning("Spam model training exited with status %s (`spam status` says why)", code)
+            self.process = None
+        try:
+            due = spam_filter.training_due()
+        except OperationalError:  # the database is away: the next look asks again
+            log.exception("Could not tell whether a spam model training is due")
+            due = False
+        finally:
+            db.session.remove()
+        if due:
+            log.info("Starting a spam model training: %s", " ".join(self.command))
+            self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        """A run stopped here is recorded as one that did not finish; the next one starts over."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
 def _retrain_spam_model_if_due() -> None:
-    """Between deliveries: retrain the spam model after SPAM_RETRAIN_EVERY new moderator
+    """`--once`: retrain the spam model in this process after SPAM_RETRAIN_EVERY new moderator
     decisions, at most once per SPAM_RETRAIN_MIN_SECONDS (scikit-learn is loaded on first use)."""
     from service.spam import retrain
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,9 +16,9 @@ from sklearn.metrics import roc_auc_score
 
 from service.extensions import db
 from service.models import Site, SpamModelVersion, SpamTrainingRun, utcnow
-from service.moderation.spam_features import FEATURE_VERSION
 from service.moderation.spam_model import SpamModel
 from service.services.moderation import decisions, spam_filter
+from service.services.moderation.spam_filter import MIN_DECISIONS
 from service.services.moderation.policies import site_policy
 
 from . import training
@@ -31,7 +30,6 @@ DECISION_WEIGHT = 2.0  # a moderator's decision on this service counts more than
 # The blog examples count more than a video comment: the base model serves blogs, and in the
 # videos nearly every link is spam (eval/RESULTS.md, "The shipped base model on blog comments").
 BLOG_WEIGHT = 2.0
-MIN_DECISIONS = 10
 
 
 @dataclass(frozen=True)
@@ -143,26 +141,5 @@ def _train(run: SpamTrainingRun, max_false_holds: float) -> RunResult:
     return RunResult(accepted, reason, run.id, model_id)
 
 
-def due() -> bool:
-    """Whether the worker should train now: SPAM_RETRAIN_EVERY new decisions since the last
-    run, and at least SPAM_RETRAIN_MIN_SECONDS after it. After an upgrade that changed the
-    features, the trained model cannot serve (the base model does): the first run on the new
-    features is due as soon as there are enough decisions, without waiting for new ones."""
-    every = current_app.config["SPAM_RETRAIN_EVERY"]
-    if every <= 0:
-        return False
-    last = db.session.execute(sa.select(SpamTrainingRun).order_by(SpamTrainingRun.id.desc()).limit(1)).scalar()
-    if last is not None and utcnow() - last.started_at < timedelta(
-            seconds=current_app.config["SPAM_RETRAIN_MIN_SECONDS"]):
-        return False
-    if spam_filter.outdated_model_in_place() and not _ran_on_these_features(last):
-        return spam_filter.decisions_since(None) >= MIN_DECISIONS
-    return spam_filter.decisions_since(last.started_at if last else None) >= every
-
-
-def _ran_on_these_features(run: SpamTrainingRun | None) -> bool:
-    return run is not None and (run.metrics or {}).get("feature_version") == FEATURE_VERSION
-
-
 def train_if_due() -> RunResult | None:
-    return train("worker") if due() else None
+    return train("worker") if spam_filter.training_due() else None

@@ -281,17 +281,17 @@ def test_the_worker_trains_after_enough_decisions_at_most_once_an_interval(make_
     app = make_app(SPAM_RETRAIN_EVERY=5, SPAM_RETRAIN_MIN_SECONDS=3600)
     with app.app_context():
         site = make_site()
-        assert not retrain.due()
+        assert not spam_filter.training_due()
         for i in range(4):
             _decide(make_comment(site, status="pending", body=f"text {i}"), "approved")
-        assert not retrain.due()
+        assert not spam_filter.training_due()
         _decide(make_comment(site, status="pending", body="text 5"), "spam")
-        assert retrain.due()
+        assert spam_filter.training_due()
         result = retrain.train_if_due()
         assert result is not None and not result.accepted  # 5 decisions: fewer than needed, recorded
         for i in range(6):
             _decide(make_comment(site, status="pending", body=f"more {i}"), "approved")
-        assert not retrain.due()  # within the hour after the last run
+        assert not spam_filter.training_due()  # within the hour after the last run
         assert retrain.train_if_due() is None
         db.session.remove()
 
@@ -303,10 +303,10 @@ def test_a_model_trained_on_older_features_gives_way_to_the_base_model_until_the
     app = make_app(SPAM_RETRAIN_EVERY=50, SPAM_RETRAIN_MIN_SECONDS=0)
     with app.app_context():
         site = make_site()
-        assert not retrain.due()
-        for i in range(retrain.MIN_DECISIONS):
+        assert not spam_filter.training_due()
+        for i in range(spam_filter.MIN_DECISIONS):
             _decide(make_comment(site, status="pending", body=f"note {_word(i)}"), "spam" if i % 2 else "approved")
-        assert not retrain.due()  # 10 decisions: a current model waits for 50
+        assert not spam_filter.training_due()  # 10 decisions: a current model waits for 50
         row = SpamModelVersion(weights=b"", bias=0.0, threshold=0.5, n_decisions=10, metrics={})
         db.session.add(row)
         db.session.flush()
@@ -320,12 +320,12 @@ def test_a_model_trained_on_older_features_gives_way_to_the_base_model_until_the
         assert f"model {row.id} was trained on features this release no longer computes" in status
         assert "version: 0 (shipped base model)" in status
 
-        assert retrain.due()
+        assert spam_filter.training_due()
         result = retrain.train_if_due()
         run = db.session.get(SpamTrainingRun, result.run_id)
         assert run.trigger == "worker" and run.metrics["feature_version"] == FEATURE_VERSION
         assert result.accepted == (spam_filter.current_version() != row.id)
-        assert not retrain.due()  # one run on these features; the next waits for new decisions
+        assert not spam_filter.training_due()  # one run on these features; the next waits for new decisions
         db.session.remove()
 
 

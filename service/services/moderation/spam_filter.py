@@ -28,6 +28,7 @@ from service.services.comments import read_cache
 
 log = logging.getLogger(__name__)
 LABEL_STATUSES = ("approved", "spam")
+MIN_DECISIONS = 10  # a training run needs at least this many labels
 _LOCK = Lock()
 _VERSION = sa.select(sa.func.max(SpamModelVersion.id))
 
@@ -159,6 +160,28 @@ def decisions_since(moment: datetime | None) -> int:
     """Moderator decisions that are labels, made after `moment` (all of them for None)."""
     return db.session.execute(sa.select(sa.func.count()).select_from(_moderator_decisions(moment).subquery())
                               ).scalar_one()
+
+
+def training_due() -> bool:
+    """Whether the worker should train now: SPAM_RETRAIN_EVERY new decisions since the last
+    run, and at least SPAM_RETRAIN_MIN_SECONDS after it. After an upgrade that changed the
+    features, the trained model cannot serve (the base model does): the first run on the new
+    features is due as soon as there are enough decisions, without waiting for new ones.
+    Here, not beside the training, so that the worker asks without loading scikit-learn."""
+    every = current_app.config["SPAM_RETRAIN_EVERY"]
+    if every <= 0:
+        return False
+    last = db.session.execute(sa.select(SpamTrainingRun).order_by(SpamTrainingRun.id.desc()).limit(1)).scalar()
+    if last is not None and utcnow() - last.started_at < timedelta(
+            seconds=current_app.config["SPAM_RETRAIN_MIN_SECONDS"]):
+        return False
+    if outdated_model_in_place() and not _ran_on_these_features(last):
+        return decisions_since(None) >= MIN_DECISIONS
+    return decisions_since(last.started_at if last else None) >= every
+
+
+def _ran_on_these_features(run: SpamTrainingRun | None) -> bool:
+    return run is not None and (run.metrics or {}).get("feature_version") == FEATURE_VERSION
 
 
 @dataclass(frozen=True)
