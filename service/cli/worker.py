@@ -110,7 +110,10 @@ class Trainer:
             db.session.remove()
         if due:
             log.info("Starting a spam model training: %s", " ".join(self.command))
-            self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL)
+            try:
+                self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL)
+            except OSError:  # no process to be had now (memory, limits): deliveries go on, the next look retries
+                log.exception("Could not start the spam model training")
 
     def stop(self) -> None:
         """A run stopped here is recorded as one that did not finish; the next one starts over."""
@@ -120,6 +123,7 @@ class Trainer:
                 self.process.wait(30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
 
 
 def _retrain_spam_model_if_due() -> None:
