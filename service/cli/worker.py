@@ -5,8 +5,9 @@ own transactions, and when idle starts a retraining of the spam model once enoug
 decisions came in (see service/services/delivery/outbox.py for why a table and a worker command
 rather than a thread in each web process). The training runs in a process of its own, `flask spam
 train`: deliveries go on meanwhile (a run takes up to about a minute with SPAM_TRAIN_LABELS
-decisions of each kind), and the hundreds of MiB it takes go back to the system when it ends. Run one or more next to the web processes; stop them with
-SIGTERM, and the attempt in progress finishes first.
+decisions of each kind), and the hundreds of MiB it takes go back to the system when it ends.
+Run one or more next to the web processes; stop them with SIGTERM, and the attempt in progress
+finishes first.
 """
 
 from __future__ import annotations
